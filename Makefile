@@ -1,0 +1,49 @@
+# The user's entry points. Every target bootstraps .venv from pyproject.toml first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SOURCE ?= source
+BUILD  ?= build
+BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
+STAMP  := $(VENV)/.installed
+
+.PHONY: all epub pdf check manifest test lint bench clean distclean
+
+all: epub pdf
+
+# A virtual environment, reinstalled whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+manifest: $(STAMP)
+	$(BOOK) manifest
+
+epub: $(STAMP)
+	$(BOOK) epub
+
+pdf: $(STAMP)
+	$(BOOK) pdf
+
+check: $(STAMP)
+	$(BOOK) check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check book tests
+	$(BIN)/ruff format --check book tests
+	$(BIN)/mypy book
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m book.bench
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(VENV)

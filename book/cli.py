@@ -1,0 +1,147 @@
+"""The `book` command: manifest | epub | pdf | check, with compiler-style diagnostics and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from book import __version__
+from book.config import Config
+from book.diagnostics import HaltBuild, Reporter, display_path
+from book.ir import Book, dump
+from book.manifest import manifest_json, word_count
+from book.output import atomic_write
+from book.pipeline import load_book
+
+EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+# Backends are imported only when asked for, so `book manifest` never pays for WeasyPrint.
+# Each entry: module, function(book, config, build_dir, reporter) -> list of written paths.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "epub": ("book.writers.epub", "build_epub"),
+    "pdf": ("book.writers.pdf", "build_pdf"),
+    "check": ("book.check", "run_checks"),
+}
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options valid both before and after the subcommand (`book --strict epub` = `book epub --strict`)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--source", metavar="DIR", type=Path, default=default(Path("source")),
+                        help="the manuscript folder (default: source)")
+    parser.add_argument("--build", metavar="DIR", type=Path, default=default(Path("build")),
+                        help="where outputs go (default: build)")
+    parser.add_argument("--strict", action="store_true", default=default(False),
+                        help="treat warnings as errors")
+    parser.add_argument("--format", choices=("text", "json"), default=default("text"),
+                        help="how diagnostics are printed (json: one document on stderr)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="say more (per-chapter strip report)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="book",
+        description="Turn a folder of web-novel chapters into an EPUB3 and a print-ready PDF.",
+    )
+    parser.add_argument("--version", action="version", version=f"book {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    helps = {
+        "manifest": "read and check the manuscript, write BUILD/manifest.json",
+        "epub": "build BUILD/<title>.epub",
+        "pdf": "build BUILD/<title>.pdf (print interior)",
+        "check": "validate the built EPUB and PDF (EPUBCheck, Ace, print preflight)",
+    }
+    for name, text in helps.items():
+        command = sub.add_parser(name, help=text, description=text)
+        _common(command, suppress=True)
+        if name == "manifest":
+            command.add_argument("--ir", action="store_true",
+                                 help="print the intermediate representation as JSON to stdout")
+    return parser
+
+
+def _print_manifest(book: Book, written: Path, verbose: bool) -> None:
+    for chapter in book.chapters:
+        print(
+            f"{chapter.number:>4}  {chapter.title}  [{chapter.location.path}]  "
+            f"{word_count(chapter)} words, {len(chapter.notes)} notes"
+        )
+        if verbose:
+            s = chapter.strip
+            print(
+                f"      stripped: {s.stats_lines} stats, {s.padding_lines} padding, "
+                f"{s.notes_separators} separator, {s.notes_headings} notes heading, "
+                f"{s.trailers} trailer, {s.control_characters} control chars"
+            )
+    totals = [c.strip for c in book.chapters]
+    print(
+        f"{len(book.chapters)} chapters, {len(book.notes)} endnotes; stripped "
+        f"{sum(s.stats_lines for s in totals)} stats lines, "
+        f"{sum(s.padding_lines for s in totals)} padding lines, "
+        f"{sum(s.notes_separators for s in totals)} notes separators, "
+        f"{sum(s.notes_headings for s in totals)} notes headings, "
+        f"{sum(s.trailers for s in totals)} trailers"
+    )
+    print(f"wrote {display_path(written)}")
+
+
+def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    """Load the book, then do what the command asks; diagnostics are collected in `reporter`."""
+    book, config = load_book(args.source, reporter)
+    build_dir: Path = args.build
+    manifest_path = build_dir / "manifest.json"
+    atomic_write(manifest_path, manifest_json(book).encode("utf-8"))
+    if args.command == "manifest":
+        if args.ir:
+            print(dump(book))
+        else:
+            _print_manifest(book, manifest_path, args.verbose)
+        return EXIT_OK
+    module_name, function_name = COMMANDS[args.command]
+    command: Callable[[Book, Config, Path, Reporter], list[Path]] = getattr(
+        importlib.import_module(module_name), function_name
+    )
+    for path in command(book, config, build_dir, reporter):
+        print(f"wrote {display_path(path)}")
+    reporter.halt_if_errors()
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    reporter = Reporter(strict=args.strict)
+    try:
+        code = run(args, reporter)
+    except HaltBuild:
+        code = reporter.exit_code()
+    except KeyboardInterrupt:
+        reporter.emit(fmt=args.format)
+        print("book: interrupted; no output was replaced", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in this tool, not in the user's book
+        reporter.emit(fmt=args.format)
+        if os.environ.get("BOOK_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"book: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in the tool, not in your book. Run again with BOOK_DEBUG=1 "
+            "for the traceback and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    reporter.emit(fmt=args.format)
+    return code if code else reporter.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

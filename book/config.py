@@ -1,0 +1,294 @@
+"""book.yaml → a frozen Config; unknown keys, wrong types and bad paths are diagnostics with a line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from book.diagnostics import Reporter, display_path
+from book.ir import SourceLocation
+
+CONFIG_NAME = "book.yaml"
+
+# BCP 47 in the shape e-readers accept: a 2-3 letter language, then subtags (en, en-GB, ja-Latn-JP).
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+GAP_RANGE_RE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
+
+PRINT_PROFILES = ("kdp", "ingram", "proof")
+
+
+@dataclass(frozen=True)
+class PrintConfig:
+    """The `print:` section: choices for the PDF backend."""
+
+    trim: str = "5.5x8.5in"
+    profile: str = "kdp"
+    bleed: bool = False
+    fallback_fonts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything book.yaml can say, validated; `None` means 'not given'."""
+
+    source_dir: Path
+    path: Path | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str = "en"
+    identifier: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    rights: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    chapters: tuple[Path, ...] | None = None
+    known_gaps: frozenset[int] = frozenset()
+    typography: bool = True
+    print: PrintConfig = field(default_factory=PrintConfig)
+    # where each top-level key was written, for diagnostics raised by later stages
+    locations: dict[str, SourceLocation] = field(default_factory=dict, compare=False)
+
+    def location(self, key: str) -> SourceLocation | None:
+        return self.locations.get(key)
+
+
+class _Invalid(Exception):
+    """A value failed validation; the message says what was expected."""
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        raise _Invalid("expected a text value")
+    text = str(value).strip()
+    if not text:
+        raise _Invalid("must not be empty")
+    return text
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(_string(v) for v in value)
+    return (_string(value),)
+
+
+def _language(value: Any) -> str:
+    text = _string(value)
+    if not LANGUAGE_RE.match(text):
+        raise _Invalid(f"{text!r} is not a BCP 47 language tag (like 'en', 'en-GB', 'ja')")
+    return text
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = _string(value)
+    try:
+        dt.date.fromisoformat(text[:10]) if len(text) >= 10 else int(text)
+    except ValueError as exc:
+        raise _Invalid(f"{text!r} is not a date (YYYY, or YYYY-MM-DD)") from exc
+    return text
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("expected true or false")
+    return value
+
+
+def _gaps(value: Any) -> frozenset[int]:
+    items = value if isinstance(value, list) else [value]
+    gaps: set[int] = set()
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            gaps.add(item)
+            continue
+        match = GAP_RANGE_RE.match(str(item))
+        if not match or int(match[1]) > int(match[2]):
+            raise _Invalid(f"{item!r} is not a chapter number or a range like 36-40")
+        gaps.update(range(int(match[1]), int(match[2]) + 1))
+    return frozenset(gaps)
+
+
+def _paths(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid("expected a list of chapter file names")
+    return [_string(v) for v in value]
+
+
+def _print_section(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid("expected a mapping (trim:, profile:, bleed:, fallback_fonts:)")
+    return value
+
+
+TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
+    "title": _string,
+    "subtitle": _string,
+    "author": _authors,
+    "language": _language,
+    "identifier": _string,
+    "publisher": _string,
+    "date": _date,
+    "rights": _string,
+    "description": _string,
+    "cover": _string,
+    "chapters": _paths,
+    "known_gaps": _gaps,
+    "typography": _bool,
+    "print": _print_section,
+}
+
+
+def _profile(value: Any) -> str:
+    text = _string(value).lower()
+    if text not in PRINT_PROFILES:
+        raise _Invalid(f"{text!r} is not a print profile; use one of {', '.join(PRINT_PROFILES)}")
+    return text
+
+
+def _fonts(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(_string(v) for v in items)
+
+
+PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
+    "trim": _string,
+    "profile": _profile,
+    "bleed": _bool,
+    "fallback_fonts": _fonts,
+}
+
+
+def confine(source_dir: Path, relative: str) -> Path | None:
+    """The path inside `source_dir` that `relative` names, or None if it resolves outside (.., /, symlinks)."""
+    root = source_dir.resolve()
+    candidate = (source_dir / relative).resolve()
+    if Path(relative).is_absolute() or not candidate.is_relative_to(root):
+        return None
+    return candidate
+
+
+def _suggest(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"{hint} Known keys: {', '.join(sorted(known))}"
+
+
+def _mapping_items(
+    node: yaml.MappingNode, shown: str, where: str, reporter: Reporter,
+    schema: dict[str, Callable[[Any], Any]], prefix: str = "",
+) -> dict[str, tuple[Any, SourceLocation]]:
+    """Validate one YAML mapping node against `schema`, returning key → (value, location)."""
+    values: dict[str, tuple[Any, SourceLocation]] = {}
+    for key_node, value_node in node.value:
+        loc = SourceLocation(shown, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        key = str(key_node.value)
+        name = prefix + key
+        if key not in schema:
+            reporter.report("C002", f"unknown key '{name}' in {where}{_suggest(key, list(schema))}", loc)
+            continue
+        if key in values:
+            reporter.report("C003", f"key '{name}' is given twice", loc)
+            continue
+        try:
+            raw = yaml.SafeLoader("").construct_document(value_node)
+            values[key] = (schema[key](raw), loc)
+        except _Invalid as exc:
+            reporter.report("C003", f"'{name}': {exc}", loc)
+        except yaml.YAMLError as exc:
+            reporter.report("C003", f"'{name}': {exc}", loc)
+    return values
+
+
+def load_config(source_dir: Path, reporter: Reporter) -> Config:
+    """Read `source_dir/book.yaml` if present; report every problem, return what was valid."""
+    path = source_dir / CONFIG_NAME
+    if not path.is_file():
+        return Config(source_dir=source_dir)
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reporter.report("C001", f"cannot read {CONFIG_NAME}: {exc}", SourceLocation(shown))
+        return Config(source_dir=source_dir, path=path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = SourceLocation(shown, mark.line + 1, mark.column + 1) if mark else SourceLocation(shown)
+        reporter.report("C001", f"{exc.problem or exc.context or 'syntax error'}", loc)
+        return Config(source_dir=source_dir, path=path)
+    except yaml.YAMLError as exc:
+        reporter.report("C001", str(exc), SourceLocation(shown))
+        return Config(source_dir=source_dir, path=path)
+    if root is None:
+        return Config(source_dir=source_dir, path=path)
+    if not isinstance(root, yaml.MappingNode):
+        loc = SourceLocation(shown, root.start_mark.line + 1, root.start_mark.column + 1)
+        reporter.report("C003", f"{CONFIG_NAME} must be a mapping of keys (title: ..., author: ...)", loc)
+        return Config(source_dir=source_dir, path=path)
+
+    values = _mapping_items(root, shown, CONFIG_NAME, reporter, TOP_LEVEL)
+    locations = {key: loc for key, (_, loc) in values.items()}
+    given = {key: value for key, (value, _) in values.items()}
+
+    print_config = PrintConfig()
+    if "print" in given:
+        print_node = next(v for k, v in root.value if k.value == "print")
+        assert isinstance(print_node, yaml.MappingNode)
+        items = _mapping_items(print_node, shown, "the print section", reporter, PRINT_KEYS, "print.")
+        print_config = PrintConfig(**{k: v for k, (v, _) in items.items()})
+        locations.update({f"print.{k}": loc for k, (_, loc) in items.items()})
+
+    cover: Path | None = None
+    if "cover" in given:
+        cover = confine(source_dir, given["cover"])
+        if cover is None:
+            reporter.report(
+                "C004", f"cover '{given['cover']}' is outside the source folder", locations["cover"]
+            )
+        elif not cover.is_file():
+            reporter.report("C005", f"cover '{given['cover']}' does not exist", locations["cover"])
+            cover = None
+
+    chapters: tuple[Path, ...] | None = None
+    if "chapters" in given:
+        found: list[Path] = []
+        for name in given["chapters"]:
+            resolved = confine(source_dir, name)
+            if resolved is None:
+                reporter.report(
+                    "C004", f"chapter '{name}' is outside the source folder", locations["chapters"]
+                )
+            else:
+                found.append(resolved)
+        chapters = tuple(found)
+
+    return Config(
+        source_dir=source_dir,
+        path=path,
+        title=given.get("title"),
+        subtitle=given.get("subtitle"),
+        authors=given.get("author", ()),
+        language=given.get("language", "en"),
+        identifier=given.get("identifier"),
+        publisher=given.get("publisher"),
+        date=given.get("date"),
+        rights=given.get("rights"),
+        description=given.get("description"),
+        cover=cover,
+        chapters=chapters,
+        known_gaps=given.get("known_gaps", frozenset()),
+        typography=given.get("typography", True),
+        print=print_config,
+        locations=locations,
+    )

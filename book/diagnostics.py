@@ -1,0 +1,184 @@
+"""Diagnostics: the table of codes, one Diagnostic type, and a Reporter that collects then halts."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from book.ir import SourceLocation
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+# Every code the pipeline can emit: (default severity, one-line summary). Codes are stable:
+# never reuse a retired one. docs/diagnostics.md is generated from this table.
+CODES: dict[str, tuple[Severity, str]] = {
+    # usage and configuration (exit code 2)
+    "U001": (Severity.ERROR, "the source folder does not exist"),
+    "C001": (Severity.ERROR, "book.yaml is not valid YAML"),
+    "C002": (Severity.ERROR, "book.yaml has a key this tool does not know"),
+    "C003": (Severity.ERROR, "a book.yaml value has the wrong type or an invalid value"),
+    "C004": (Severity.ERROR, "a path in book.yaml points outside the source folder"),
+    "C005": (Severity.ERROR, "a file named in book.yaml does not exist"),
+    # reading chapter files
+    "R001": (Severity.ERROR, "a chapter file is not valid UTF-8"),
+    "R002": (Severity.ERROR, "a chapter file is empty"),
+    "R003": (Severity.ERROR, "a chapter file has no title line (`NNN - Title`)"),
+    "R004": (Severity.WARNING, "a control character was removed from the text"),
+    "R005": (Severity.ERROR, "a chapter file cannot be read"),
+    # the manifest: which chapters, in which order
+    "M001": (Severity.ERROR, "two files have the same chapter number"),
+    "M002": (Severity.WARNING, "chapter numbers have a gap"),
+    "M003": (Severity.ERROR, "the source folder holds no chapter files"),
+    "M004": (Severity.WARNING, "a known gap in book.yaml is not missing"),
+    # notes
+    "N001": (Severity.ERROR, "a note marker has no definition in its chapter"),
+    "N002": (Severity.WARNING, "a note definition is never referenced"),
+    "N003": (Severity.ERROR, "a note number is defined twice in one chapter"),
+    "N004": (Severity.WARNING, "a note definition is empty"),
+}
+
+# Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).
+USAGE_PREFIXES = ("U", "C")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, with where it is."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: SourceLocation | None = None
+
+    def format(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": loc.path if loc else None,
+            "line": loc.line if loc and loc.line else None,
+            "column": loc.column if loc and loc.column else None,
+        }
+
+    def github_annotation(self) -> str:
+        command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(self.severity, "notice")
+        props = [f"title={self.code}"]
+        if self.location:
+            props.insert(0, f"file={self.location.path}")
+            if self.location.line:
+                props.insert(1, f"line={self.location.line}")
+                if self.location.column:
+                    props.insert(2, f"col={self.location.column}")
+        # GitHub's workflow-command escaping for the message part.
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{command} {','.join(props)}::{msg}"
+
+
+class HaltBuild(Exception):
+    """Raised by Reporter.halt_if_errors after a stage found at least one error."""
+
+
+def display_path(path: Path | str) -> str:
+    """A path relative to the working directory when it lies below it, as compilers print them."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class Reporter:
+    """Collects every diagnostic of a stage; `halt_if_errors` stops the pipeline only after all are in."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(
+        self, code: str, message: str, location: SourceLocation | None = None
+    ) -> Diagnostic:
+        severity = CODES[code][0]
+        if self.strict and severity == Severity.WARNING:
+            severity = Severity.ERROR
+        diagnostic = Diagnostic(code, severity, message, location)
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for d in diagnostics:
+            severity = d.severity
+            if self.strict and severity == Severity.WARNING:
+                severity = Severity.ERROR
+            self.diagnostics.append(Diagnostic(d.code, severity, d.message, d.location))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == Severity.WARNING]
+
+    def halt_if_errors(self) -> None:
+        if self.errors:
+            raise HaltBuild()
+
+    def exit_code(self) -> int:
+        if not self.errors:
+            return 0
+        if any(d.code.startswith(USAGE_PREFIXES) for d in self.errors):
+            return 2
+        return 1
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+
+    def emit(self, stream: TextIO | None = None, fmt: str = "text") -> None:
+        """Print every diagnostic (sorted by file and line) and, in text form, a summary line."""
+        out = stream or sys.stderr
+        ordered = sorted(
+            self.diagnostics,
+            key=lambda d: (d.location or SourceLocation(""), -d.severity, d.code),
+        )
+        if fmt == "json":
+            json.dump(
+                {
+                    "diagnostics": [d.as_dict() for d in ordered],
+                    "errors": len(self.errors),
+                    "warnings": len(self.warnings),
+                },
+                out,
+                indent=1,
+                ensure_ascii=False,
+            )
+            out.write("\n")
+        else:
+            for d in ordered:
+                out.write(d.format() + "\n")
+            if self.diagnostics:
+                out.write(self.summary() + "\n")
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            # Annotations go to stdout, where the Actions runner reads workflow commands.
+            for d in ordered:
+                if d.severity >= Severity.WARNING:
+                    sys.stdout.write(d.github_annotation() + "\n")

@@ -1,0 +1,82 @@
+"""The whole front half in one screen: config → chapters → order → notes → typography → Book."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from book.config import Config, load_config
+from book.diagnostics import Reporter, display_path
+from book.ir import Book, Chapter, Metadata, SourceLocation
+from book.manifest import order, read_chapters
+from book.transforms.notes import number_notes
+from book.transforms.typography import apply_typography
+
+# A fixed namespace so the default identifier depends on nothing but the title and authors.
+IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
+
+
+def build_date(config: Config, chapters: list[Chapter]) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's mtime; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    paths = [Path(c.location.path) for c in chapters]
+    if config.path is not None:
+        paths.append(config.path)
+    mtimes = [p.stat().st_mtime for p in paths if p.exists()]
+    newest = max(mtimes) if mtimes else 0
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)
+
+
+def metadata(config: Config, chapters: list[Chapter]) -> Metadata:
+    """Metadata from book.yaml, with the title inferred from the chapters' trailers, else the folder."""
+    title = config.title
+    if title is None:
+        trailers = Counter(c.trailer_title for c in chapters if c.trailer_title)
+        title = trailers.most_common(1)[0][0] if trailers else None
+    if title is None:
+        title = config.source_dir.resolve().name.replace("_", " ").replace("-", " ").strip() or "Untitled"
+    identifier = config.identifier or "urn:uuid:" + str(
+        uuid.uuid5(IDENTIFIER_NAMESPACE, "\n".join((title, *config.authors)))
+    )
+    return Metadata(
+        title=title,
+        language=config.language,
+        identifier=identifier,
+        modified=build_date(config, chapters),
+        subtitle=config.subtitle,
+        authors=config.authors,
+        publisher=config.publisher,
+        date=config.date,
+        rights=config.rights,
+        description=config.description,
+        cover=str(config.cover) if config.cover else None,
+    )
+
+
+def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
+    """Read and check the manuscript; raises HaltBuild after any stage that found errors."""
+    if not source_dir.is_dir():
+        reporter.report(
+            "U001", f"source folder '{display_path(source_dir)}' does not exist",
+            SourceLocation(display_path(source_dir)),
+        )
+        reporter.halt_if_errors()
+    # 1. configuration: every problem in book.yaml at once
+    config = load_config(source_dir, reporter)
+    reporter.halt_if_errors()
+    # 2. read every chapter file, then order and check the numbering
+    chapters = order(read_chapters(config, reporter), config, reporter)
+    reporter.halt_if_errors()
+    book = Book(metadata(config, chapters), tuple(chapters))
+    # 3. footnotes → book-wide endnotes
+    book = number_notes(book, reporter)
+    reporter.halt_if_errors()
+    # 4. smart punctuation
+    if config.typography:
+        book = apply_typography(book)
+    return book, config

@@ -1,0 +1,1 @@
+"""Transforms: pure Book → Book steps run between the reader and the writers."""
