@@ -35,16 +35,36 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    parser.add_argument("--source", metavar="DIR", type=Path, default=default(Path("source")),
-                        help="the manuscript folder (default: source)")
-    parser.add_argument("--build", metavar="DIR", type=Path, default=default(Path("build")),
-                        help="where outputs go (default: build)")
-    parser.add_argument("--strict", action="store_true", default=default(False),
-                        help="treat warnings as errors")
-    parser.add_argument("--format", choices=("text", "json"), default=default("text"),
-                        help="how diagnostics are printed (json: one document on stderr)")
-    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
-                        help="say more (per-chapter strip report)")
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        type=Path,
+        default=default(Path("source")),
+        help="the manuscript folder (default: source)",
+    )
+    parser.add_argument(
+        "--build",
+        metavar="DIR",
+        type=Path,
+        default=default(Path("build")),
+        help="where outputs go (default: build)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", default=default(False), help="treat warnings as errors"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default=default("text"),
+        help="how diagnostics are printed (json: one document on stderr)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="say more (per-chapter strip report)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -65,8 +85,9 @@ def make_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=text, description=text)
         _common(command, suppress=True)
         if name == "manifest":
-            command.add_argument("--ir", action="store_true",
-                                 help="print the intermediate representation as JSON to stdout")
+            command.add_argument(
+                "--ir", action="store_true", help="print the intermediate representation as JSON to stdout"
+            )
     return parser
 
 

@@ -169,7 +169,7 @@ PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
 
 
 def confine(source_dir: Path, relative: str) -> Path | None:
-    """The path inside `source_dir` that `relative` names, or None if it resolves outside (.., /, symlinks)."""
+    """The path inside `source_dir` that `relative` names; None if it resolves outside (.., /, symlinks)."""
     root = source_dir.resolve()
     candidate = (source_dir / relative).resolve()
     if Path(relative).is_absolute() or not candidate.is_relative_to(root):
@@ -184,8 +184,12 @@ def _suggest(key: str, known: list[str]) -> str:
 
 
 def _mapping_items(
-    node: yaml.MappingNode, shown: str, where: str, reporter: Reporter,
-    schema: dict[str, Callable[[Any], Any]], prefix: str = "",
+    node: yaml.MappingNode,
+    shown: str,
+    where: str,
+    reporter: Reporter,
+    schema: dict[str, Callable[[Any], Any]],
+    prefix: str = "",
 ) -> dict[str, tuple[Any, SourceLocation]]:
     """Validate one YAML mapping node against `schema`, returning key → (value, location)."""
     values: dict[str, tuple[Any, SourceLocation]] = {}

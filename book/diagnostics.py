@@ -49,6 +49,27 @@ CODES: dict[str, tuple[Severity, str]] = {
     "N002": (Severity.WARNING, "a note definition is never referenced"),
     "N003": (Severity.ERROR, "a note number is defined twice in one chapter"),
     "N004": (Severity.WARNING, "a note definition is empty"),
+    # EPUB backend and its validators (book/writers/epub.py, book/check/epub.py)
+    "E001": (Severity.ERROR, "EPUBCheck reported a fatal error or an error"),
+    "E002": (Severity.ERROR, "EPUBCheck reported a warning (warnings fail the build)"),
+    "E003": (Severity.ERROR, "DAISY Ace reported an accessibility violation"),
+    "E004": (Severity.ERROR, "a validator could not run"),
+    "E005": (Severity.INFO, "DAISY Ace was skipped (node or Ace not installed)"),
+    "E006": (Severity.ERROR, "the cover image cannot be used"),
+    "E007": (Severity.ERROR, "there is no built EPUB to check"),
+    # PDF backend and its print preflight (book/writers/pdf.py, book/check/pdf.py)
+    "P001": (Severity.ERROR, "a font is not embedded in the PDF"),
+    "P002": (Severity.ERROR, "a page's size is not the trim size (plus bleed)"),
+    "P003": (Severity.ERROR, "a page has no TrimBox or BleedBox"),
+    "P004": (Severity.ERROR, "the page count is outside the print profile's limits"),
+    "P005": (Severity.ERROR, "text lies outside the required margins"),
+    "P006": (Severity.ERROR, "more than two consecutive blank pages"),
+    "P007": (Severity.ERROR, "text is smaller than 7 pt"),
+    "P008": (Severity.ERROR, "RGB colour in an interior that must be grayscale/K only"),
+    "P009": (Severity.ERROR, "the PDF has no outline (bookmarks)"),
+    "P010": (Severity.ERROR, "a character has no glyph in any configured font"),
+    "P011": (Severity.ERROR, "the print section of book.yaml names an unknown trim size"),
+    "P012": (Severity.ERROR, "there is no built PDF to check"),
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).
@@ -113,9 +134,7 @@ class Reporter:
         self.strict = strict
         self.diagnostics: list[Diagnostic] = []
 
-    def report(
-        self, code: str, message: str, location: SourceLocation | None = None
-    ) -> Diagnostic:
+    def report(self, code: str, message: str, location: SourceLocation | None = None) -> Diagnostic:
         severity = CODES[code][0]
         if self.strict and severity == Severity.WARNING:
             severity = Severity.ERROR
@@ -182,3 +201,24 @@ class Reporter:
             for d in ordered:
                 if d.severity >= Severity.WARNING:
                     sys.stdout.write(d.github_annotation() + "\n")
+
+
+def codes_markdown() -> str:
+    """The table of codes as Markdown, the source of docs/diagnostics.md."""
+    rows = [
+        "# Diagnostic codes",
+        "",
+        "Printed as `path:line:col: severity[CODE]: message`. `--strict` makes warnings errors.",
+        "Exit codes: 0 success, 1 the book has errors, 2 bad usage or configuration (U, C codes),",
+        "3 an internal error (a bug: please report it).",
+        "",
+        "| code | severity | meaning |",
+        "| --- | --- | --- |",
+    ]
+    rows += [f"| {code} | {sev} | {text} |" for code, (sev, text) in CODES.items()]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    # `python -m book.diagnostics > docs/diagnostics.md` regenerates the docs table.
+    sys.stdout.write(codes_markdown())

@@ -85,7 +85,7 @@ Block = Paragraph | SectionHeading | SceneBreak
 
 @dataclass(frozen=True)
 class Note:
-    """A `*N:` definition. After the notes transform, `number` is book-wide and `ref_ids` lists every reference."""
+    """A `*N:` definition; the notes transform sets the book-wide `number`, `id` and every `ref_ids`."""
 
     marker: int
     paragraphs: tuple[tuple[Inline, ...], ...]

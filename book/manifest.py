@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from book.config import Config
+from book.config import Config, confine
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Paragraph, SectionHeading, SourceLocation, Text
 from book.readers.site_export import read_chapter
@@ -22,7 +23,7 @@ def discover(config: Config) -> list[Path]:
     return sorted(
         p
         for p in config.source_dir.iterdir()
-        if p.suffix.lower() in CHAPTER_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        if p.suffix.lower() in CHAPTER_SUFFIXES and not p.name.startswith(".") and not p.is_dir()
     )
 
 
@@ -34,6 +35,11 @@ def read_chapters(config: Config, reporter: Reporter) -> list[Chapter]:
         shown = display_path(path)
         if config.chapters is not None and not path.is_file():
             reporter.report("M003", f"chapter file '{shown}' listed in book.yaml does not exist", listed_at)
+            continue
+        if config.chapters is None and confine(config.source_dir, path.name) is None:
+            reporter.report(
+                "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
+            )
             continue
         try:
             data = path.read_bytes()
@@ -87,7 +93,7 @@ def order(chapters: list[Chapter], config: Config, reporter: Reporter) -> list[C
             first_seen[chapter.number] = chapter
 
     by_number = sorted(first_seen.values(), key=lambda c: c.number)
-    for before, after in zip(by_number, by_number[1:], strict=False):
+    for before, after in itertools.pairwise(by_number):
         missing = set(range(before.number + 1, after.number)) - config.known_gaps
         if missing:
             reporter.report(
@@ -115,9 +121,7 @@ def word_count(chapter: Chapter) -> int:
     words = 0
     for block in chapter.blocks:
         if isinstance(block, Paragraph):
-            words += len(
-                " ".join(i.text for i in block.inlines if isinstance(i, Text)).split()
-            )
+            words += len(" ".join(i.text for i in block.inlines if isinstance(i, Text)).split())
         elif isinstance(block, SectionHeading):
             words += len(block.text.split())
     return words

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,8 +34,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` atomically (see atomic_path)."""
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+    with atomic_path(target) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def slugify(title: str) -> str:
+    """`Time Slip Reiwa Japan` → `time-slip-reiwa-japan`; non-Latin titles keep their letters."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return slug[:80] or "book"
+
+
+def output_path(title: str, build_dir: Path, extension: str) -> Path:
+    """Where a backend writes its book: `build/<slug-of-title>.<extension>`."""
+    return build_dir / f"{slugify(title)}.{extension}"

@@ -20,7 +20,7 @@ IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
 
 
 def build_date(config: Config, chapters: list[Chapter]) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's mtime; never the clock."""
+    """SOURCE_DATE_EPOCH when set, else the newest source file's mtime; never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
@@ -62,7 +62,8 @@ def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
     """Read and check the manuscript; raises HaltBuild after any stage that found errors."""
     if not source_dir.is_dir():
         reporter.report(
-            "U001", f"source folder '{display_path(source_dir)}' does not exist",
+            "U001",
+            f"source folder '{display_path(source_dir)}' does not exist",
             SourceLocation(display_path(source_dir)),
         )
         reporter.halt_if_errors()

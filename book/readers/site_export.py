@@ -52,8 +52,12 @@ class _Counts:
 
     def freeze(self) -> StripReport:
         return StripReport(
-            self.stats_lines, self.padding_lines, self.notes_separators,
-            self.notes_headings, self.trailers, self.control_characters,
+            self.stats_lines,
+            self.padding_lines,
+            self.notes_separators,
+            self.notes_headings,
+            self.trailers,
+            self.control_characters,
         )
 
 
@@ -86,8 +90,7 @@ def _clean(line: str, shown: str, number: int, counts: _Counts, reporter: Report
     counts.control_characters += removed
     reporter.report(
         "R004",
-        f"removed {removed} control character{'s' * (removed != 1)} "
-        f"(first: U+{ord(match.group()):04X})",
+        f"removed {removed} control character{'s' * (removed != 1)} (first: U+{ord(match.group()):04X})",
         SourceLocation(shown, number, match.start() + 1),
     )
     # A control character between two words stands for a separator: keep the words apart.
@@ -106,19 +109,13 @@ def parse_inlines(text: str, shown: str, line: int, column: int = 1) -> tuple[In
             before = before.rstrip(" ")
         if before:
             inlines.append(Text(before))
-        inlines.append(
-            NoteRef(int(match[1]), SourceLocation(shown, line, column + start))
-        )
+        inlines.append(NoteRef(int(match[1]), SourceLocation(shown, line, column + start)))
         pos = match.end()
     rest = text[pos:]
     if inlines and isinstance(inlines[-1], NoteRef) and not rest.strip():
         rest = ""
     if rest:
         inlines.append(Text(rest))
-    if inlines and isinstance(inlines[0], NoteRef) and len(inlines) > 1:
-        first = inlines[1]
-        if isinstance(first, Text):
-            inlines[1] = Text(first.text.lstrip())
     return tuple(inlines)
 
 
@@ -200,7 +197,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
         definition = NOTE_DEFINITION_RE.match(line)
         if definition:
             in_notes = True  # a definition without a separator still starts the notes block
-            body = line[definition.end():].rstrip()
+            body = line[definition.end() :].rstrip()
             inlines = (Text(body),) if body else ()
             notes.append(Note(int(definition[1]), (inlines,) if inlines else (), loc))
             continue
@@ -208,9 +205,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
             if notes:
                 # A paragraph inside the notes block continues the note above it.
                 prev = notes[-1]
-                notes[-1] = Note(
-                    prev.marker, (*prev.paragraphs, (Text(line.strip()),)), prev.location
-                )
+                notes[-1] = Note(prev.marker, (*prev.paragraphs, (Text(line.strip()),)), prev.location)
                 continue
             in_notes = False  # tildes inside the text, with no notes after them
         if SCENE_BREAK_RE.match(line):
@@ -219,9 +214,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
             continue
         if after_break and _is_heading(line):
             heading_count += 1
-            blocks.append(
-                SectionHeading(line.strip(), f"chapter-{number:03d}-s{heading_count}", loc)
-            )
+            blocks.append(SectionHeading(line.strip(), f"chapter-{number:03d}-s{heading_count}", loc))
             after_break = False
             continue
         after_break = False

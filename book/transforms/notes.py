@@ -1,4 +1,4 @@
-"""Notes transform: each chapter's `*N` footnotes become book-wide endnotes with stable ids, linked both ways."""
+"""Notes transform: chapter `*N` footnotes → book-wide endnotes with stable ids, linked both ways."""
 
 from __future__ import annotations
 

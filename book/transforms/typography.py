@@ -27,8 +27,7 @@ def _educate(inlines: tuple[Inline, ...], language: str) -> tuple[Inline, ...]:
     tokens = [("text", i.text) if isinstance(i, Text) else ("tag", "") for i in inlines]
     out = list(smartquotes.educate_tokens(tokens, attr=SMARTYPANTS_ATTR, language=language))
     return tuple(
-        Text(text) if isinstance(inline, Text) else inline
-        for inline, text in zip(inlines, out, strict=True)
+        Text(text) if isinstance(inline, Text) else inline for inline, text in zip(inlines, out, strict=True)
     )
 
 
@@ -67,4 +66,3 @@ def apply_typography(book: Book) -> Book:
     """Return the book with smart punctuation in every text run, for the book's language."""
     language = quote_language(book.metadata.language)
     return replace(book, chapters=tuple(_chapter(c, language) for c in book.chapters))
-

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install what the EPUB side needs on a fresh Debian machine (as root); safe to run again.
+# Java (EPUBCheck), Chromium (DAISY Ace's headless browser), calibre (conversion tests),
+# Node/npm, and DAISY Ace itself, project-locally in .tools/ (git-ignored).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ACE_VERSION="1.4.6"
+PACKAGES=(default-jre-headless chromium calibre nodejs npm fonts-ebgaramond fonts-noto-core)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    # Any installed Java (e.g. openjdk-17) is as good as default-jre-headless.
+    if [[ $pkg == default-jre-headless ]] && command -v java >/dev/null; then continue; fi
+    # Node may come from elsewhere (a newer nodejs package ships npm inside).
+    if [[ $pkg == nodejs || $pkg == npm ]] && command -v "${pkg/nodejs/node}" >/dev/null; then continue; fi
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+if ((${#missing[@]})); then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Ace drives Debian's Chromium through puppeteer: never download a browser of its own.
+export PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1
+if [[ ! -x "$ROOT/.tools/node_modules/.bin/ace-cli" ]] \
+    || ! grep -q "\"version\": \"$ACE_VERSION\"" "$ROOT/.tools/node_modules/@daisy/ace-cli/package.json" 2>/dev/null; then
+    mkdir -p "$ROOT/.tools"
+    [[ -f "$ROOT/.tools/package.json" ]] || echo '{"private": true}' >"$ROOT/.tools/package.json"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ACE_VERSION"
+fi
+echo "DAISY Ace $("$ROOT/.tools/node_modules/.bin/ace-cli" --version) in .tools/"

@@ -1,0 +1,27 @@
+"""Validators for built outputs (EPUBCheck, DAISY Ace, print preflight), reported as Diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from book.config import Config
+from book.diagnostics import Reporter
+from book.ir import Book
+from book.output import output_path
+
+
+def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+    """`book check`: validate the book's EPUB and PDF in `build_dir`; report what is missing."""
+    from book.check.epub import check_epub
+    from book.check.pdf import preflight_pdf
+
+    epub = output_path(book.metadata.title, build_dir, "epub")
+    pdf = output_path(book.metadata.title, build_dir, "pdf")
+    if not epub.exists() and not pdf.exists():
+        reporter.report("E007", f"nothing to check in '{build_dir}': run 'make epub' or 'make pdf' first")
+        return []
+    if epub.exists():
+        check_epub(epub, book, config, reporter)
+    if pdf.exists():
+        preflight_pdf(pdf, book, config, reporter)
+    return []
