@@ -33,8 +33,9 @@ NOTES_HEADING_RE = re.compile(r"^\s*(?:notes?|footnotes?|author'?s? notes?|t/?n)
 NOTE_DEFINITION_RE = re.compile(r"^\s*\*(\d{1,6})\s*[:：]\s*")
 NOTE_MARKER_RE = re.compile(r"\*(\d{1,6})")
 SLOGAN_RE = re.compile(r"^(.*?)\s*Where stories live\.?\s*Discover now\.?\s*$")
-# Characters XML 1.0 forbids (and so every EPUB reader rejects); tab is allowed and kept.
-FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids or discourages (C0/C1 controls, non-characters): no EPUB reader should
+# see them. Tab is allowed and kept.
+FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 # A section heading is a short line; sentences end with one of these.
 SENTENCE_END = tuple(".!?…,;:\"'”’»」』")
 MAX_HEADING_CHARS = 120
@@ -93,8 +94,9 @@ def _clean(line: str, shown: str, number: int, counts: _Counts, reporter: Report
         f"removed {removed} control character{'s' * (removed != 1)} (first: U+{ord(match.group()):04X})",
         SourceLocation(shown, number, match.start() + 1),
     )
-    # A control character between two words stands for a separator: keep the words apart.
-    return FORBIDDEN_RE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", line)
+    # A control character that is whitespace (vertical tab, form feed, NEL...) separates words:
+    # keep them apart. Any other one (NUL, BEL...) is dropped where it stands.
+    return FORBIDDEN_RE.sub(lambda m: " " if m.group().isspace() else "", line)
 
 
 def parse_inlines(text: str, shown: str, line: int, column: int = 1) -> tuple[Inline, ...]:
@@ -135,12 +137,12 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
     text = decode(data, shown, reporter)
     if text is None:
         return None
-    if not text.strip():
-        reporter.report("R002", "the file is empty", SourceLocation(shown, 1, 1))
-        return None
-
     counts = _Counts()
     lines = [_clean(line, shown, i, counts, reporter) for i, line in enumerate(text.split("\n"), 1)]
+    if not any(line.strip() for line in lines):
+        reporter.report("R002", "the file is empty (no text, only blanks or control characters)",
+                        SourceLocation(shown, 1, 1))
+        return None
 
     first = next(i for i, line in enumerate(lines) if line.strip())
     title_match = TITLE_RE.match(lines[first])
