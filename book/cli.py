@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from book import __version__
+from book import __version__, progress
 from book.config import Config
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
@@ -118,6 +118,8 @@ def _print_manifest(book: Book, written: Path, verbose: bool) -> None:
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     """Load the book, then do what the command asks; diagnostics are collected in `reporter`."""
+    if not getattr(args, "ir", False):
+        progress.enable(sys.stdout)
     book, config = load_book(args.source, reporter)
     build_dir: Path = args.build
     manifest_path = build_dir / "manifest.json"
@@ -160,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        progress.disable()
     reporter.emit(fmt=args.format)
     return code if code else reporter.exit_code()
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from book import progress
 from book.config import Config, confine
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Paragraph, SectionHeading, SourceLocation, Text
@@ -31,25 +32,35 @@ def read_chapters(config: Config, reporter: Reporter) -> list[Chapter]:
     """Read every chapter file; every unreadable one is reported, none silently skipped."""
     chapters: list[Chapter] = []
     listed_at = config.location("chapters")
-    for path in discover(config):
-        shown = display_path(path)
-        if config.chapters is not None and not path.is_file():
-            reporter.report("M003", f"chapter file '{shown}' listed in book.yaml does not exist", listed_at)
-            continue
-        if config.chapters is None and confine(config.source_dir, path.name) is None:
-            reporter.report(
-                "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
-            )
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
-            continue
-        chapter = read_chapter(data, shown, reporter)
-        if chapter is not None:
-            chapters.append(chapter)
+    paths = discover(config)
+    with progress.stage("reading", len(paths)) as bar:
+        for path in paths:
+            chapter = _read_one(path, config, listed_at, reporter)
+            if chapter is not None:
+                chapters.append(chapter)
+            bar.advance()
     return chapters
+
+
+def _read_one(
+    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter
+) -> Chapter | None:
+    """Read one chapter file, or report why it cannot be read."""
+    shown = display_path(path)
+    if config.chapters is not None and not path.is_file():
+        reporter.report("M003", f"chapter file '{shown}' listed in book.yaml does not exist", listed_at)
+        return None
+    if config.chapters is None and confine(config.source_dir, path.name) is None:
+        reporter.report(
+            "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
+        )
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
+        return None
+    return read_chapter(data, shown, reporter)
 
 
 def _ranges(numbers: Iterable[int]) -> str:

@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from book import progress
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation
@@ -75,7 +76,9 @@ def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
     reporter.halt_if_errors()
     book = Book(metadata(config, chapters), tuple(chapters))
     # 3. footnotes → book-wide endnotes
-    book = number_notes(book, reporter)
+    with progress.stage("notes", len(book.chapters)) as bar:
+        book = number_notes(book, reporter)
+        bar.advance(len(book.chapters))
     reporter.halt_if_errors()
     # 4. smart punctuation
     if config.typography:

@@ -1,0 +1,216 @@
+"""`make bench`: time and peak memory of our builds against pandoc and WeasyPrint, on the same books."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from book.diagnostics import HaltBuild, Reporter
+from book.ir import Book, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+from book.pipeline import load_book
+from book.synth import SynthOptions, write_book
+
+WORDS_PER_CHAPTER = 1800
+BENCH_EPOCH = "1700000000"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One timed run of a command in its own process."""
+
+    seconds: float
+    peak_mb: float
+    ok: bool
+    detail: str = ""
+
+
+def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Measure:
+    """Run `command`, returning its wall time and its own peak RSS (os.wait4 rusage, children included)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    err = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    ok = process.returncode == 0
+    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if not ok else []
+    return Measure(seconds, usage.ru_maxrss / 1024, ok, tail[0] if tail else "")
+
+
+def book_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "book", *args]
+
+
+# --- the same content for pandoc -------------------------------------------------------
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~^$@&\"'])")
+
+
+def _md(text: str) -> str:
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown(book: Book) -> str:
+    """The IR as pandoc Markdown: chapters as headings, notes as pandoc footnotes."""
+    out = [f'---\ntitle: "{book.metadata.title}"\nlang: {book.metadata.language}\n---\n']
+    for chapter in book.chapters:
+        out.append(f"# {chapter.number}. {_md(chapter.title)}\n")
+        for block in chapter.blocks:
+            if isinstance(block, Paragraph):
+                parts = [
+                    _md(i.text) if isinstance(i, Text) else f"[^n{i.number}]"
+                    for i in block.inlines
+                    if isinstance(i, Text) or (isinstance(i, NoteRef) and i.number)
+                ]
+                out.append("".join(parts) + "\n")
+            elif isinstance(block, SectionHeading):
+                out.append(f"## {_md(block.text)}\n")
+            elif isinstance(block, SceneBreak):
+                out.append("* * *\n")
+        for note in chapter.notes:
+            body = " ".join("".join(_md(i.text) for i in p if isinstance(i, Text)) for p in note.paragraphs)
+            out.append(f"[^n{note.number}]: {body}\n")
+    return "\n".join(out)
+
+
+def pandoc_binary() -> str | None:
+    try:
+        import pypandoc
+
+        path: str = pypandoc.get_pandoc_path()
+        return path
+    except (ImportError, OSError):
+        return shutil.which("pandoc")
+
+
+# --- the table -------------------------------------------------------------------------
+
+
+def _row(label: str, m: Measure | None) -> str:
+    if m is None:
+        return f"| {label} | – | – | not run |"
+    return f"| {label} | {m.seconds:8.2f} | {m.peak_mb:8.0f} | {'ok' if m.ok else 'FAILED: ' + m.detail} |"
+
+
+def _ratio(ours: Measure | None, theirs: Measure | None, what: str = "seconds") -> str:
+    if not ours or not theirs or not ours.ok or not theirs.ok:
+        return "–"
+    a, b = (ours.seconds, theirs.seconds) if what == "seconds" else (ours.peak_mb, theirs.peak_mb)
+    return f"{a / b:.2f}×"
+
+
+def _edit_one_chapter(source: Path) -> None:
+    """Change one word in one chapter, as an author does between builds."""
+    chapter = sorted(source.glob("*.txt"))[len(list(source.glob("*.txt"))) // 2]
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace(" the ", " a ", 1), encoding="utf-8")
+
+
+def run(sizes: list[int], pdf_sizes: list[int], work: Path) -> str:
+    env = {"SOURCE_DATE_EPOCH": BENCH_EPOCH}
+    pandoc = pandoc_binary()
+    lines = [
+        "| run | wall s | peak MB | result |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    headline: list[str] = []
+    for chapters in sizes:
+        source = work / f"book-{chapters}"
+        write_book(
+            source, SynthOptions(chapters=chapters, words_per_chapter=WORDS_PER_CHAPTER, notes_per_chapter=3)
+        )
+        build = work / f"build-{chapters}"
+        ours = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
+        lines.append(_row(f"ours: epub, {chapters} chapters", ours))
+        noop = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
+        lines.append(_row(f"ours: epub no-op rebuild, {chapters}", noop))
+        _edit_one_chapter(source)
+        edit = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
+        lines.append(_row(f"ours: epub after editing one chapter, {chapters}", edit))
+        theirs = None
+        if pandoc:
+            reporter = Reporter()
+            try:
+                book, _ = load_book(source, reporter)
+            except HaltBuild:
+                book = None
+            if book is not None:
+                md = work / f"book-{chapters}.md"
+                md.write_text(to_markdown(book), encoding="utf-8")
+                theirs = measure([pandoc, str(md), "-o", str(work / f"pandoc-{chapters}.epub")])
+        lines.append(_row(f"pandoc: epub, {chapters} chapters", theirs))
+        headline.append(
+            f"EPUB {chapters} chapters: ours/pandoc time {_ratio(ours, theirs)} (target ≤ 0.15×), "
+            f"memory {_ratio(ours, theirs, 'memory')} (target ≤ 0.25×); "
+            f"rebuild after one edit {(edit.seconds / ours.seconds):.2f}× of full (target ≤ 0.15×); "
+            f"no-op {noop.seconds:.2f} s (target < 1 s)"
+        )
+        if chapters in pdf_sizes:
+            pdf = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
+            lines.append(_row(f"ours: pdf, {chapters} chapters (parallel)", pdf))
+            single = measure(
+                book_command("pdf", "--source", str(source), "--build", str(work / f"single-{chapters}")),
+                env={**env, "BOOK_JOBS": "1", "BOOK_NO_CACHE": "1"},
+            )
+            lines.append(_row(f"ours: pdf, {chapters} chapters, one flow (BOOK_JOBS=1)", single))
+            pnoop = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
+            lines.append(_row(f"ours: pdf no-op rebuild, {chapters}", pnoop))
+            _edit_one_chapter(source)
+            pedit = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
+            lines.append(_row(f"ours: pdf after editing one chapter, {chapters}", pedit))
+            ref = None
+            if pandoc:
+                html = work / f"pandoc-{chapters}.html"
+                subprocess.run(
+                    [pandoc, str(work / f"book-{chapters}.md"), "-s", "-o", str(html)],
+                    check=False,
+                    capture_output=True,
+                )
+                ref = measure(
+                    [
+                        sys.executable,
+                        "-c",
+                        "import sys, weasyprint; weasyprint.HTML(sys.argv[1]).write_pdf(sys.argv[2])",
+                        str(html),
+                        str(work / f"pandoc-{chapters}.pdf"),
+                    ]
+                )
+            lines.append(_row(f"pandoc HTML + WeasyPrint, {chapters} chapters (reference)", ref))
+            headline.append(
+                f"PDF {chapters} chapters: parallel/one-flow time {_ratio(pdf, single)} (target ≤ 0.65×); "
+                f"rebuild after one edit {(pedit.seconds / pdf.seconds):.2f}× of full (target ≤ 0.15×); "
+                f"no-op {pnoop.seconds:.2f} s (target < 1 s); peak {pdf.peak_mb:.0f} MB"
+            )
+    return "\n".join([*lines, "", *[f"- {h}" for h in headline]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book.bench", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000", help="chapter counts for the EPUB runs")
+    parser.add_argument("--pdf-sizes", default="100", help="chapter counts that also get PDF runs")
+    parser.add_argument("--keep", type=Path, help="keep the generated books and outputs here")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    pdf_sizes = [int(s) for s in args.pdf_sizes.split(",") if s]
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        print(run(sizes, pdf_sizes, args.keep))
+    else:
+        with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+            print(run(sizes, pdf_sizes, Path(tmp)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
