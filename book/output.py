@@ -32,12 +32,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write `data` to `target` atomically (see atomic_path)."""
+def atomic_write(target: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `target` atomically (see atomic_path); `durable` syncs it to disk first."""
     with atomic_path(target) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def slugify(title: str) -> str:

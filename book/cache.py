@@ -1,0 +1,81 @@
+"""A content-addressed build cache under BUILD/.cache: work keyed by hashes of all it depends on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from book.output import atomic_write
+
+PACKAGE = Path(__file__).resolve().parent
+STYLES = PACKAGE.parent / "styles"
+
+
+def digest(*parts: bytes | str) -> str:
+    """sha256 over the parts, each length-prefixed so ('ab','c') and ('a','bc') differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """One hash over files' names and contents, in a stable order."""
+    items = sorted((str(p), p.read_bytes()) for p in paths if p.is_file())
+    return digest(*(x for item in items for x in item))
+
+
+@cache
+def code_digest(*modules: str) -> str:
+    """A hash of this tool's own code, templates and styles that a backend depends on.
+
+    `modules` are file-name globs under book/ (e.g. "writers/epub*.py"); templates and styles are
+    always included, so any change to them invalidates every cached piece.
+    """
+    paths: list[Path] = []
+    for pattern in (*modules, "ir.py", "templates/**/*"):
+        paths += PACKAGE.glob(pattern)
+    paths += STYLES.rglob("*")
+    return files_digest(paths)
+
+
+def enabled() -> bool:
+    """BOOK_NO_CACHE=1 turns the cache off (the benchmark's cold runs, debugging)."""
+    return os.environ.get("BOOK_NO_CACHE", "") in ("", "0")
+
+
+class Cache:
+    """Bytes stored by key in one folder; a miss is None, a write is atomic."""
+
+    def __init__(self, build_dir: Path, namespace: str) -> None:
+        self.root = build_dir / ".cache" / namespace
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        if not enabled():
+            return None
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        if enabled():
+            # Not fsynced: a lost cache entry after a crash only costs a rebuild of that piece.
+            atomic_write(self._path(key), data, durable=False)
+
+    def get_json(self, key: str) -> Any:
+        data = self.get(key)
+        return json.loads(data) if data is not None else None
+
+    def put_json(self, key: str, value: Any) -> None:
+        self.put(key, json.dumps(value, sort_keys=True).encode("utf-8"))

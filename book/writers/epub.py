@@ -1,0 +1,56 @@
+"""IR → EPUB 3: render every document, build the navigation, package, write atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from book.config import Config
+from book.diagnostics import Reporter
+from book.ir import Book
+from book.output import atomic_path, output_path
+from book.writers import epub_package
+from book.writers.epub_cover import ROOT, CoverError, CoverImage, generate_cover, load_cover
+from book.writers.epub_docs import (
+    chapter_document,
+    cover_document,
+    endnotes_document,
+    titlepage_document,
+)
+from book.writers.epub_nav import nav_document, ncx_content, toc_points
+
+STYLESHEET = ROOT / "styles" / "epub.css"
+
+
+def _cover(book: Book, config: Config, reporter: Reporter) -> CoverImage | None:
+    if config.cover is None:
+        return generate_cover(book.metadata)
+    try:
+        return load_cover(config.cover)
+    except CoverError as exc:
+        reporter.report("E006", str(exc), config.location("cover"))
+        return None
+
+
+def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+    """Write `build/<slug>.epub`; on a problem report it and leave any previous EPUB in place."""
+    target = output_path(book.metadata.title, build_dir, "epub")
+    # 1. the cover image: the configured one, or a generated typographic cover
+    cover = _cover(book, config, reporter)
+    if cover is None:
+        return []
+    # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
+    front = [cover_document(book, cover.file_name), titlepage_document(book)]
+    body = [chapter_document(book, chapter) for chapter in book.chapters]
+    endnotes = endnotes_document(book)
+    if endnotes is not None:
+        body.append(endnotes)
+    # 3. the navigation: nav document (also the in-book table of contents) and the NCX
+    points = toc_points(book)
+    nav = nav_document(book, points)
+    # 4. package and write: a temporary file renamed into place only once complete
+    package = epub_package.assemble(
+        book.metadata, STYLESHEET.read_bytes(), cover, front, nav, body, ncx_content(book, points)
+    )
+    with atomic_path(target) as tmp:
+        epub_package.write(package, book.metadata, tmp)
+    return [target]

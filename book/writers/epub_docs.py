@@ -1,0 +1,186 @@
+"""The EPUB's XHTML documents (cover, title page, chapters, endnotes) rendered from plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import jinja2
+
+from book.ir import Book, Chapter, Inline, Note, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+
+STYLESHEET = "css/epub.css"
+COVER_FILE = "cover.xhtml"
+TITLEPAGE_FILE = "titlepage.xhtml"
+NAV_FILE = "toc.xhtml"
+ENDNOTES_FILE = "endnotes.xhtml"
+ENDNOTES_HEADING = "Endnotes"
+
+# Templates receive data only; autoescape makes every `<`, `&` and `{{` in the text inert.
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("book", "templates/epub"),
+    undefined=jinja2.StrictUndefined,
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(template: str, **data: Any) -> bytes:
+    """Render one template with plain data to UTF-8 bytes."""
+    return _ENV.get_template(template).render(**data).encode("utf-8")
+
+
+class Document(NamedTuple):
+    """One XHTML file of the book: its name in the EPUB, manifest id, title and bytes."""
+
+    file_name: str
+    uid: str
+    title: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class InlineView:
+    """Text, or a note reference when `href` is set."""
+
+    text: str
+    href: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """A paragraph (`parts`), a section heading (`text`, `id`) or a scene break."""
+
+    kind: str
+    parts: tuple[InlineView, ...] = ()
+    text: str = ""
+    id: str = ""
+
+
+def chapter_file(chapter: Chapter) -> str:
+    return f"{chapter.id}.xhtml"
+
+
+def chapter_label(chapter: Chapter) -> str:
+    return f"Chapter {chapter.number}"
+
+
+def chapter_heading(chapter: Chapter) -> str:
+    """The chapter's full name, as used in document titles and the endnote group headings."""
+    return f"{chapter_label(chapter)}: {chapter.title}"
+
+
+def _inlines(inlines: tuple[Inline, ...]) -> tuple[InlineView, ...]:
+    views = []
+    for inline in inlines:
+        if isinstance(inline, NoteRef):
+            views.append(
+                InlineView(str(inline.number), f"{ENDNOTES_FILE}#{inline.note_id}", inline.ref_id)
+            )
+        elif isinstance(inline, Text):
+            views.append(InlineView(inline.text))
+    return tuple(views)
+
+
+def _block(block: Paragraph | SectionHeading | SceneBreak) -> BlockView:
+    if isinstance(block, SectionHeading):
+        return BlockView("heading", text=block.text, id=block.id)
+    if isinstance(block, SceneBreak):
+        return BlockView("break")
+    return BlockView("paragraph", parts=_inlines(block.inlines))
+
+
+def _common(book: Book, doc_title: str, body_type: str) -> dict[str, Any]:
+    return {
+        "lang": book.metadata.language,
+        "doc_title": doc_title,
+        "stylesheet": STYLESHEET,
+        "body_type": body_type,
+    }
+
+
+def cover_document(book: Book, image_href: str) -> Document:
+    meta = book.metadata
+    by = f" by {', '.join(meta.authors)}" if meta.authors else ""
+    content = render(
+        "cover.xhtml", **_common(book, "Cover", "frontmatter"),
+        image=image_href, alt=f"Cover: {meta.title}{by}",
+    )
+    return Document(COVER_FILE, "cover", "Cover", content)
+
+
+def titlepage_document(book: Book) -> Document:
+    meta = book.metadata
+    content = render(
+        "titlepage.xhtml", **_common(book, meta.title, "frontmatter"),
+        title=meta.title,
+        subtitle_lines=[meta.subtitle] if meta.subtitle else [],
+        author_lines=[", ".join(meta.authors)] if meta.authors else [],
+        publisher_lines=[meta.publisher] if meta.publisher else [],
+    )
+    return Document(TITLEPAGE_FILE, "titlepage", "Title Page", content)
+
+
+def chapter_document(book: Book, chapter: Chapter) -> Document:
+    content = render(
+        "chapter.xhtml", **_common(book, chapter_heading(chapter), "bodymatter"),
+        id=chapter.id, label=chapter_label(chapter), title=chapter.title,
+        blocks=[_block(b) for b in chapter.blocks],
+    )
+    return Document(chapter_file(chapter), chapter.id, chapter_heading(chapter), content)
+
+
+def reference_files(book: Book) -> dict[str, str]:
+    """Every note reference's id → the file it sits in (a chapter, or the endnotes themselves)."""
+    where: dict[str, str] = {}
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Paragraph):
+                for inline in block.inlines:
+                    if isinstance(inline, NoteRef):
+                        where[inline.ref_id] = chapter_file(chapter)
+        for note in chapter.notes:
+            for paragraph in note.paragraphs:
+                for inline in paragraph:
+                    if isinstance(inline, NoteRef):
+                        where[inline.ref_id] = ENDNOTES_FILE
+    return where
+
+
+def _note_view(note: Note, where: dict[str, str]) -> dict[str, Any]:
+    many = len(note.ref_ids) > 1
+    backlinks = [
+        {
+            "href": f"{where[ref]}#{ref}",
+            "label": f"Back to reference {i} of note {note.number}" if many
+            else f"Back to the reference of note {note.number}",
+        }
+        for i, ref in enumerate(note.ref_ids, 1)
+        if ref in where
+    ]
+    paragraphs = [_inlines(p) for p in note.paragraphs] or [()]
+    return {"id": note.id, "number": note.number, "paragraphs": paragraphs, "backlinks": backlinks}
+
+
+def endnotes_document(book: Book) -> Document | None:
+    """One endnotes document, notes grouped under their chapter; None when the book has no notes."""
+    if not book.notes:
+        return None
+    where = reference_files(book)
+    groups = [
+        {
+            "id": f"endnotes-{chapter.id}",
+            "title": chapter_heading(chapter),
+            "notes": [_note_view(note, where) for note in chapter.notes],
+        }
+        for chapter in book.chapters
+        if chapter.notes
+    ]
+    content = render(
+        "endnotes.xhtml", **_common(book, ENDNOTES_HEADING, "backmatter"),
+        heading=ENDNOTES_HEADING, groups=groups,
+    )
+    return Document(ENDNOTES_FILE, "endnotes", ENDNOTES_HEADING, content)

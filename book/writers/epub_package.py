@@ -1,0 +1,143 @@
+"""The EPUB container: OPF metadata, manifest and spine via ebooklib, then a deterministic re-zip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from book.ir import Metadata
+from book.writers.epub_cover import CoverImage
+from book.writers.epub_docs import COVER_FILE, NAV_FILE, Document
+
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+ACCESSIBILITY_SUMMARY = (
+    "This publication conforms to WCAG 2.2 Level AA. It has a table of contents, structural "
+    "navigation by headings, a logical reading order, text alternatives for its one image "
+    "(the cover), and endnotes linked in both directions. It has no hazards."
+)
+OPF_NS = "http://www.idpf.org/2007/opf"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def file_as(name: str) -> str:
+    """`Jane Q. Doe` → `Doe, Jane Q.`; single names and CJK names (family name first) stay as they are."""
+    parts = name.rsplit(" ", 1)
+    if len(parts) < 2 or any(ord(c) >= 0x2E80 for c in name):
+        return name
+    return f"{parts[1]}, {parts[0]}"
+
+
+def _meta(book: epub.EpubBook, value: str, **attrs: str) -> None:
+    book.add_metadata(None, "meta", value, attrs)
+
+
+def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
+    book.set_identifier(meta.identifier)
+    book.title = meta.title
+    book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    _meta(book, "main", refines="#title", property="title-type")
+    if meta.subtitle:
+        book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        _meta(book, "subtitle", refines="#subtitle", property="title-type")
+    book.set_language(meta.language)
+    # Not ebooklib's add_author: it puts a marc:relators scheme on file-as, which is wrong.
+    for i, name in enumerate(meta.authors, 1):
+        book.add_metadata("DC", "creator", name, {"id": f"author-{i}"})
+        _meta(book, file_as(name), refines=f"#author-{i}", property="file-as")
+        _meta(book, "aut", refines=f"#author-{i}", property="role", scheme="marc:relators")
+    for name, value in (
+        ("publisher", meta.publisher), ("date", meta.date),
+        ("rights", meta.rights), ("description", meta.description),
+    ):
+        if value:
+            book.add_metadata("DC", name, value)
+    # EPUB Accessibility 1.1 discovery metadata (schema: and dcterms: are reserved prefixes).
+    _meta(book, "textual", property="schema:accessMode")
+    _meta(book, "visual", property="schema:accessMode")
+    _meta(book, "textual", property="schema:accessModeSufficient")
+    for feature in ("structuralNavigation", "tableOfContents", "readingOrder",
+                    "alternativeText", "displayTransformability"):
+        _meta(book, feature, property="schema:accessibilityFeature")
+    _meta(book, "none", property="schema:accessibilityHazard")
+    _meta(book, ACCESSIBILITY_SUMMARY, property="schema:accessibilitySummary")
+    _meta(book, CONFORMS_TO, property="dcterms:conformsTo")
+
+
+def assemble(
+    meta: Metadata, css: bytes, cover: CoverImage, front: Sequence[Document],
+    nav: Document, body: Sequence[Document], ncx: bytes,
+) -> epub.EpubBook:
+    """An ebooklib book whose documents are our own rendered bytes (plain EpubItems, so ebooklib
+    never re-parses them: its EpubHtml drops <head> content and rewrites the language)."""
+    book = epub.EpubBook()
+    _metadata(book, meta)
+    book.set_cover(cover.file_name, cover.data, create_page=False)
+    book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
+    # uid "ncx": ebooklib's spine writes toc="ncx" when no EpubNcx (which it would regenerate) exists.
+    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx",
+                                media_type="application/x-dtbncx+xml", content=ncx))
+    spine = []
+    for doc in (*front, nav, *body):
+        item = epub.EpubItem(uid=doc.uid, file_name=doc.file_name,
+                             media_type="application/xhtml+xml", content=doc.content)
+        if doc is nav:
+            item.properties = ["nav"]
+        book.add_item(item)
+        spine.append(item)
+    book.spine = spine
+    # The EPUB 2 guide, for older readers and Kindle conversion.
+    book.guide = [
+        {"type": "cover", "href": COVER_FILE, "title": "Cover"},
+        {"type": "toc", "href": NAV_FILE, "title": nav.title},
+    ]
+    if body:
+        book.guide.append({"type": "text", "href": body[0].file_name, "title": body[0].title})
+    return book
+
+
+def _fix_opf(data: bytes, language: str) -> bytes:
+    """Give the package element the book's language (ebooklib has no way to set xml:lang on it)."""
+    root = etree.fromstring(data)
+    root.set(XML_LANG, language)
+    out: bytes = etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True)
+    return out
+
+
+def _zip_time(modified: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    utc = max(modified.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    return (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+
+
+def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
+    """Write the EPUB to `target` with fixed entry order and timestamps: same book, same bytes."""
+    staged = io.BytesIO()
+    modified = meta.modified.astimezone(dt.UTC)
+    # epub3_pages off: ebooklib would otherwise scan our documents for a bogus page-list.
+    # mtime: ebooklib stamps dcterms:modified with the local clock unless given one; ours is UTC.
+    epub.EpubWriter(
+        staged, book, {"epub3_pages": False, "epub3_landmark": False, "mtime": modified,
+                       "raise_exceptions": True},
+    ).write()
+    # ebooklib's zip entries carry the wall-clock time; copy them out in a fixed order instead.
+    with zipfile.ZipFile(staged) as source:
+        names = source.namelist()
+        entries = {name: source.read(name) for name in names}
+    opf_name = next(n for n in names if n.endswith(".opf"))
+    entries[opf_name] = _fix_opf(entries[opf_name], meta.language)
+    first = ["mimetype", "META-INF/container.xml", opf_name]
+    order = first + [n for n in names if n not in first]
+    stamp = _zip_time(modified)
+    with zipfile.ZipFile(target, "w") as out:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3  # Unix, whatever machine builds it
+            info.external_attr = 0o644 << 16
+            # OCF: mimetype first, stored, no extra field; everything else deflated.
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            out.writestr(info, entries[name], compresslevel=9)
