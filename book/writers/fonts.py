@@ -59,7 +59,7 @@ def _fontconfig_lookup(family: str) -> Face | None:
     if not rows:
         return None
     regular = [r for r in rows if r[0].lower() in ("regular", "book", "normal", "roman")]
-    style, index, file = (regular or rows)[0]
+    _style, index, file = (regular or rows)[0]
     return Face(family, Path(file), int(index or 0))
 
 

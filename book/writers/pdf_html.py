@@ -95,7 +95,9 @@ def blocks_view(chapter: Chapter) -> tuple[BlockView, ...]:
             views.append(BlockView("p", "first" if flush else "", "", inlines_html(block.inlines)))
             flush = False
         elif isinstance(block, SectionHeading):
-            views.append(BlockView("h2", "section", block.id, escape(block.text)))
+            # Non-breaking hyphens: a heading never breaks inside `D-Day`.
+            text = block.text.replace("-", "\u2011")
+            views.append(BlockView("h2", "section", block.id, escape(text)))
             flush = True
         elif isinstance(block, SceneBreak):
             views.append(BlockView("p", "scene-break", "", escape(SCENE_BREAK)))
@@ -153,8 +155,14 @@ def pdf_date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_html(book: Book, stylesheet_urls: list[str], final_blank: bool) -> str:
-    """The whole print interior as one HTML document."""
+def render_html(
+    book: Book, stylesheet_urls: list[str], padding: int = 0, closing_verso: bool = False
+) -> str:
+    """The whole print interior as one HTML document.
+
+    `padding` blank pages end the book (to reach a printer's minimum page count); `closing_verso`
+    ends it on a blank verso so that the page count is even.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -180,5 +188,5 @@ def render_html(book: Book, stylesheet_urls: list[str], final_blank: bool) -> st
         toc=toc,
         chapters=chapters_view(book),
         note_groups=notes,
-        final_blank=final_blank,
+        closing_pages=["pad-blank"] * padding + (["final-blank"] if closing_verso else []),
     )

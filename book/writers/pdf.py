@@ -1,0 +1,154 @@
+"""IR → print-ready PDF: HTML from templates/pdf, laid out by WeasyPrint, fixed up for the printer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from book.config import Config
+from book.diagnostics import Reporter
+from book.ir import Book, Inline, SourceLocation, Text
+from book.output import atomic_path, output_path
+from book.writers import fonts
+from book.writers.pdf_css import generated_css
+from book.writers.pdf_fetch import ConfinedFetcher
+from book.writers.pdf_html import render_html
+from book.writers.pdf_post import finish
+from book.writers.trim import PAGE_LIMITS, Trim, gutter_for, margins_for, parse_trim
+
+PRINT_CSS = fonts.STYLES_DIR / "print.css"
+MAX_LAYOUTS = 4  # the gutter band can change the page count, which can change the band...
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """Everything the layout needs besides the book: resolved from book.yaml's print section."""
+
+    trim: Trim
+    profile: str
+    bleed: bool
+    faces: list[fonts.Face]
+    fallbacks: list[fonts.Face]
+    source_dir: Path
+
+
+def print_setup(config: Config, reporter: Reporter) -> PrintSetup | None:
+    """Resolve the trim size and fonts; None (with a P011 error) when the trim is unknown."""
+    settings = config.print
+    trim = parse_trim(settings.trim)
+    if trim is None:
+        reporter.report(
+            "P011",
+            f"'{settings.trim}' is not a KDP standard trim size; use a name (A5) or dimensions "
+            "like 5.5x8.5in, 6 x 9 or 152x229mm",
+            config.location("print.trim") or config.location("print"),
+        )
+        return None
+    fallbacks, _missing = fonts.resolve_fallbacks(settings.fallback_fonts, config.source_dir)
+    return PrintSetup(trim, settings.profile, settings.bleed, fonts.text_faces(), fallbacks,
+                      config.source_dir)
+
+
+def _text_of(inlines: tuple[Inline, ...]) -> str:
+    return "".join(i.text for i in inlines if isinstance(i, Text))
+
+
+_NO_CONFIG = Config(source_dir=Path("."))
+
+
+def _texts(book: Book, config: Config) -> Iterator[tuple[str, SourceLocation]]:
+    """Every piece of the book's own text with the place it came from."""
+    meta_loc = config.location("title") or SourceLocation(str(config.path or config.source_dir))
+    yield book.metadata.title, meta_loc
+    for extra in (book.metadata.subtitle, book.metadata.publisher, book.metadata.rights,
+                  *book.metadata.authors):
+        if extra:
+            yield extra, meta_loc
+    for chapter in book.chapters:
+        yield chapter.title, chapter.location
+        for block in chapter.blocks:
+            text = getattr(block, "text", None)
+            if text is None and hasattr(block, "inlines"):
+                text = _text_of(block.inlines)
+            if text:
+                yield text, block.location
+        for note in chapter.notes:
+            for paragraph in note.paragraphs:
+                yield _text_of(paragraph), note.location
+
+
+def check_glyphs(book: Book, config: Config, setup: PrintSetup, reporter: Reporter) -> bool:
+    """P010 for every character no configured font can draw, at its paragraph; True if all can."""
+    covered = fonts.coverage(setup.faces + setup.fallbacks)
+    chain = ", ".join([fonts.TEXT_FAMILY, *(f.family for f in setup.fallbacks)]) or fonts.TEXT_FAMILY
+    ok = True
+    for text, location in _texts(book, config):
+        missing = sorted({c for c in text if fonts.needs_glyph(c) and ord(c) not in covered})
+        if missing:
+            ok = False
+            shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
+            reporter.report(
+                "P010",
+                f"no glyph for {shown} in the text face or the fallbacks ({chain}); "
+                "install a font that has it and name it in book.yaml print: fallback_fonts:",
+                location,
+            )
+    return ok
+
+
+def _weasyprint_quiet() -> None:
+    # WeasyPrint logs refused URLs and unsupported CSS as warnings; the build reports its own.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def layout(book: Book, setup: PrintSetup, pages_guess: int, padding: int) -> tuple[bytes, int]:
+    """One WeasyPrint run for a gutter chosen as if the book had `pages_guess` pages."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    _weasyprint_quiet()
+    fetcher = ConfinedFetcher([fonts.STYLES_DIR, setup.source_dir])
+    font_config = FontConfiguration()
+    margins = margins_for(setup.trim, pages_guess)
+    css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile,
+                        setup.bleed)
+    html = render_html(book, [PRINT_CSS.as_uri()], padding=padding,
+                       closing_verso=setup.profile == "ingram")
+    document = HTML(string=html, base_url=setup.source_dir.resolve().as_uri() + "/",
+                    url_fetcher=fetcher).render(
+        font_config=font_config,
+        stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
+    )
+    options: dict[str, object] = {"uncompressed_pdf": False, "pdf_identifier": False}
+    if setup.profile == "ingram":
+        options["pdf_variant"] = "pdf/x-1a"
+    data = document.write_pdf(**options)
+    return data, len(document.pages)
+
+
+def estimate_pages(book: Book, trim: Trim) -> int:
+    """A first guess at the page count, so that most books need a single layout."""
+    words = sum(len(text.split()) for text, _ in _texts(book, _NO_CONFIG))
+    per_page = 290 * (trim.width * trim.height) / (5.5 * 8.5)
+    return int(words / per_page + 1.5 * len(book.chapters) + 8)
+
+
+def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+    """`book pdf`: lay the book out, re-laying it while the gutter band changes; write atomically."""
+    setup = print_setup(config, reporter)
+    if setup is None or not check_glyphs(book, config, setup, reporter):
+        return []
+    minimum = PAGE_LIMITS[setup.profile][0]
+    guess, padding = estimate_pages(book, setup.trim), 0
+    for _ in range(MAX_LAYOUTS):
+        data, pages = layout(book, setup, guess, padding)
+        short = max(0, minimum - pages) if padding == 0 else 0
+        if gutter_for(pages) == gutter_for(guess) and not short:
+            break
+        guess, padding = pages + short, padding + short
+    target = output_path(book.metadata.title, build_dir, "pdf")
+    with atomic_path(target) as tmp:
+        finish(data, tmp, bleed=setup.bleed, pure_k=setup.profile == "ingram")
+    return [target]
