@@ -116,13 +116,12 @@ def source_body_and_notes(path: Path) -> tuple[list[str], list[list[str]]]:
 # --- a tiny IR, for writer unit tests --------------------------------------------------
 
 
-def tiny_book(*, texts: tuple[str, ...] = ("Hello world.",), unreferenced_note: bool = False,
-              language: str = "en") -> Book:
+def tiny_book(
+    *, texts: tuple[str, ...] = ("Hello world.",), unreferenced_note: bool = False, language: str = "en"
+) -> Book:
     """One chapter built directly (no reader): paragraphs, a heading, a break, one or two notes."""
     loc = SourceLocation("source/001.txt", 3, 1)
-    first = Paragraph(
-        (Text(texts[0]), NoteRef(1, loc, 1, "note-1", "noteref-1"), Text(" after.")), loc
-    )
+    first = Paragraph((Text(texts[0]), NoteRef(1, loc, 1, "note-1", "noteref-1"), Text(" after.")), loc)
     blocks: list[Paragraph | SectionHeading | SceneBreak] = [first]
     blocks += [SceneBreak(loc), SectionHeading("Elsewhere", "chapter-001-s1", loc)]
     blocks += [Paragraph((Text(t),), loc) for t in texts[1:]] or [Paragraph((Text("End."),), loc)]
@@ -131,8 +130,11 @@ def tiny_book(*, texts: tuple[str, ...] = ("Hello world.",), unreferenced_note: 
         notes.append(Note(2, ((Text("Never referenced."),),), loc, 2, "note-2", ()))
     chapter = Chapter(1, "Only Chapter", None, None, tuple(blocks), tuple(notes), loc, "0" * 64)
     meta = Metadata(
-        title="Tiny Book", language=language, identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
-        modified=dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC), authors=("Ada Lovelace",),
+        title="Tiny Book",
+        language=language,
+        identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
+        modified=dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+        authors=("Ada Lovelace",),
     )
     return Book(meta, (chapter,))
 

@@ -40,6 +40,7 @@ def preflight(path: Path, book: Book, config: Config) -> list[tuple[str, str]]:
 
 def page_texts(path: Path) -> list[str]:
     """Each page's text, as poppler extracts it in reading order."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return out.split("\f")[:-1]

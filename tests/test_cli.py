@@ -16,7 +16,12 @@ from tests.conftest import ROOT
 def book(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "GITHUB_ACTIONS": "", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "book", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "book", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -26,12 +31,20 @@ def test_manifest_of_the_sample_book(sample_source: Path) -> None:
     lines = result.stdout.splitlines()
     chapter_lines = [line for line in lines if line.strip()[:2].isdigit()]
     assert [int(line.split()[0]) for line in chapter_lines] == [35, 37]
-    assert "stripped 2 stats lines, 2 padding lines, 2 notes separators, 2 notes headings, 2 trailers" in result.stdout
+    assert (
+        "stripped 2 stats lines, 2 padding lines, 2 notes separators, 2 notes headings, 2 trailers"
+        in result.stdout
+    )
     assert result.stderr == ""  # no warning: book.yaml declares chapter 36 a known gap
     manifest = json.loads((sample_source.parent / "build" / "manifest.json").read_text())
     assert manifest["book"]["title"] == "Time Slip Reiwa Japan"
     first = manifest["chapters"][0]
-    assert (first["number"], first["arc"], first["part"], first["notes"]) == (35, "Siberian War of Independence", 8, 3)
+    assert (first["number"], first["arc"], first["part"], first["notes"]) == (
+        35,
+        "Siberian War of Independence",
+        8,
+        3,
+    )
     assert first["source"] == "source/001_a8db442c64566133.txt" and len(first["sha256"]) == 64
     assert first["stripped"]["trailers"] == 1 and first["words"] > 900
     assert first["headings"][1] == "Siberian Independence in Khabarovsk (D-Day+55)"
@@ -48,7 +61,9 @@ def test_removing_the_known_gap_brings_the_warning_back(sample_source: Path) -> 
     assert strict.returncode == 1 and "error[M002]" in strict.stderr
 
 
-def test_options_before_or_after_the_command_and_make_style_paths(sample_source: Path, tmp_path: Path) -> None:
+def test_options_before_or_after_the_command_and_make_style_paths(
+    sample_source: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "elsewhere"
     a = book("--source", str(sample_source), "--build", str(out), "manifest", cwd=ROOT)
     b = book("manifest", "--source", str(sample_source), "--build", str(out), cwd=ROOT)
@@ -72,7 +87,9 @@ def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
     result = book("manifest", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "source/a.txt:1:1: error[R001]" in result.stderr and "source/b.txt:1:1: error[R002]" in result.stderr
+    assert (
+        "source/a.txt:1:1: error[R001]" in result.stderr and "source/b.txt:1:1: error[R002]" in result.stderr
+    )
     assert "2 errors, 0 warnings" in result.stderr
 
 
@@ -88,7 +105,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_github_actions_annotations(sample_source: Path) -> None:
     (sample_source / "book.yaml").write_text("title: T\n")
     result = book("manifest", cwd=sample_source.parent, env={"GITHUB_ACTIONS": "true"})
-    assert "::warning file=source/000_506ad125502b2475.txt,line=1,col=1,title=M002::chapter 36 missing" in result.stdout
+    assert (
+        "::warning file=source/000_506ad125502b2475.txt,line=1,col=1,title=M002::chapter 36 missing"
+        in result.stdout
+    )
 
 
 @pytest.mark.parametrize("fmt", ["json"])

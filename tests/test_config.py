@@ -40,7 +40,9 @@ def test_single_author_and_defaults(tmp_path: Path) -> None:
 
 
 def test_errors_name_the_line_and_suggest(tmp_path: Path) -> None:
-    _, reporter = config_for(tmp_path, "title: T\nauthr: X\nlanguage: 'english language'\nprint: {profil: kdp}\n")
+    _, reporter = config_for(
+        tmp_path, "title: T\nauthr: X\nlanguage: 'english language'\nprint: {profil: kdp}\n"
+    )
     found = {(d.code, d.location.line) for d in reporter.diagnostics}  # type: ignore[union-attr]
     assert found == {("C002", 2), ("C003", 3), ("C002", 4)}
     assert "did you mean 'author'" in reporter.diagnostics[0].message

@@ -37,22 +37,65 @@ Setup = Callable[[Path], None]
 
 CASES: dict[str, tuple[Setup, str, int | None, int]] = {
     # code: (make the bad source folder, file name expected, line expected, exit code)
-    "C001": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: [oops\n")), "book.yaml", 2, 2),
-    "C002": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\ntitel: X\n")), "book.yaml", 2, 2),
-    "C003": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\n\ntypography: maybe\n")), "book.yaml", 3, 2),
-    "C004": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("cover: ../secret.png\n")), "book.yaml", 1, 2),
-    "C005": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\ncover: nope.png\n")), "book.yaml", 2, 2),
+    "C001": (
+        lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: [oops\n")),
+        "book.yaml",
+        2,
+        2,
+    ),
+    "C002": (
+        lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\ntitel: X\n")),
+        "book.yaml",
+        2,
+        2,
+    ),
+    "C003": (
+        lambda s: (
+            chapter(s, "a.txt", GOOD),
+            (s / "book.yaml").write_text("title: T\n\ntypography: maybe\n"),
+        ),
+        "book.yaml",
+        3,
+        2,
+    ),
+    "C004": (
+        lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("cover: ../secret.png\n")),
+        "book.yaml",
+        1,
+        2,
+    ),
+    "C005": (
+        lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\ncover: nope.png\n")),
+        "book.yaml",
+        2,
+        2,
+    ),
     "R001": (lambda s: chapter(s, "a.txt", b"001 - T\n\nbad \xc3\x28 byte\n"), "a.txt", 3, 1),
     "R002": (lambda s: chapter(s, "a.txt", b""), "a.txt", 1, 1),
     "R003": (lambda s: chapter(s, "a.txt", "Hello there.\n\nText.\n"), "a.txt", 1, 1),
     "R004": (lambda s: chapter(s, "a.txt", "001 - T\n\nA bell\x07 rang.\n"), "a.txt", 3, 0),
     "M001": (lambda s: (chapter(s, "a.txt", GOOD), chapter(s, "b.txt", GOOD)), "b.txt", 1, 1),
-    "M002": (lambda s: (chapter(s, "a.txt", GOOD), chapter(s, "b.txt", "004 - Four\n\nText.\n")), "b.txt", 1, 0),
+    "M002": (
+        lambda s: (chapter(s, "a.txt", GOOD), chapter(s, "b.txt", "004 - Four\n\nText.\n")),
+        "b.txt",
+        1,
+        0,
+    ),
     "M003": (lambda s: s.mkdir(), "", None, 1),
-    "M004": (lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\nknown_gaps: [1]\n")), "book.yaml", 2, 0),
+    "M004": (
+        lambda s: (chapter(s, "a.txt", GOOD), (s / "book.yaml").write_text("title: T\nknown_gaps: [1]\n")),
+        "book.yaml",
+        2,
+        0,
+    ),
     "N001": (lambda s: chapter(s, "a.txt", "001 - T\n\nText *1 here.\n"), "a.txt", 3, 1),
     "N002": (lambda s: chapter(s, "a.txt", "001 - T\n\nText.\n\n~~~~\n\n*1: Unused.\n"), "a.txt", 7, 0),
-    "N003": (lambda s: chapter(s, "a.txt", "001 - T\n\nText *1.\n\n~~~\n\n*1: One.\n\n*1: Again.\n"), "a.txt", 9, 1),
+    "N003": (
+        lambda s: chapter(s, "a.txt", "001 - T\n\nText *1.\n\n~~~\n\n*1: One.\n\n*1: Again.\n"),
+        "a.txt",
+        9,
+        1,
+    ),
     "N004": (lambda s: chapter(s, "a.txt", "001 - T\n\nText *1.\n\n~~~\n\n*1:\n"), "a.txt", 7, 0),
 }
 
@@ -104,7 +147,9 @@ def test_chapters_path_outside_the_source_folder_is_never_read(
 
 
 @pytest.mark.parametrize("kind", ["dangling-link", "link-outside"])
-def test_chapter_file_that_cannot_be_read(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_chapter_file_that_cannot_be_read(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "src"
     chapter(source, "a.txt", GOOD)
     target = tmp_path / "gone.txt" if kind == "dangling-link" else chapter(tmp_path, "o.txt", GOOD)
@@ -131,4 +176,6 @@ def test_docs_table_is_up_to_date() -> None:
     from book.diagnostics import codes_markdown
 
     docs = Path(__file__).parent.parent / "docs" / "diagnostics.md"
-    assert docs.read_text(encoding="utf-8") == codes_markdown(), "run: python -m book.diagnostics > docs/diagnostics.md"
+    assert docs.read_text(encoding="utf-8") == codes_markdown(), (
+        "run: python -m book.diagnostics > docs/diagnostics.md"
+    )

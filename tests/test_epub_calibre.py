@@ -24,15 +24,14 @@ TROUBLE = re.compile(
 
 
 def _calibre(*args: str) -> str:
-    result = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
 
-def test_converts_to_azw3_cleanly_and_metadata_reads(
-    synth: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_converts_to_azw3_cleanly_and_metadata_reads(synth: Callable[..., Path], tmp_path: Path) -> None:
     source = synth(chapters=5, notes_per_chapter=4)
     _, _, epub = build(source, tmp_path / "build")
     azw3 = tmp_path / "out.azw3"

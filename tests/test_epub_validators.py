@@ -72,16 +72,28 @@ def test_epubcheck_errors_name_the_file_inside_the_epub(sample_source: Path, tmp
 
 
 def test_epubcheck_report_mapping() -> None:
-    report = {"messages": [
-        {"ID": "RSC-005", "severity": "ERROR", "message": "Error while parsing file",
-         "locations": [{"path": "EPUB/a.xhtml", "line": 3, "column": 7}]},
-        {"ID": "PKG-001", "severity": "FATAL", "message": "broken", "locations": []},
-        {"ID": "OPF-053", "severity": "WARNING", "message": "Date value is not valid",
-         "locations": [{"path": "EPUB/content.opf", "line": 9, "column": -1},
-                       {"path": "EPUB/content.opf", "line": 10, "column": -1}]},
-        {"ID": "ACC-010", "severity": "USAGE", "message": "advice", "locations": []},
-        {"ID": "CHK-000", "severity": "INFO", "message": "info", "locations": []},
-    ]}
+    report = {
+        "messages": [
+            {
+                "ID": "RSC-005",
+                "severity": "ERROR",
+                "message": "Error while parsing file",
+                "locations": [{"path": "EPUB/a.xhtml", "line": 3, "column": 7}],
+            },
+            {"ID": "PKG-001", "severity": "FATAL", "message": "broken", "locations": []},
+            {
+                "ID": "OPF-053",
+                "severity": "WARNING",
+                "message": "Date value is not valid",
+                "locations": [
+                    {"path": "EPUB/content.opf", "line": 9, "column": -1},
+                    {"path": "EPUB/content.opf", "line": 10, "column": -1},
+                ],
+            },
+            {"ID": "ACC-010", "severity": "USAGE", "message": "advice", "locations": []},
+            {"ID": "CHK-000", "severity": "INFO", "message": "info", "locations": []},
+        ]
+    }
     assert check.epubcheck_findings(report) == [
         ("E001", "EPUBCheck RSC-005: Error while parsing file in EPUB/a.xhtml:3:7"),
         ("E001", "EPUBCheck PKG-001: broken"),
@@ -90,16 +102,26 @@ def test_epubcheck_report_mapping() -> None:
 
 
 def test_ace_report_mapping() -> None:
-    report = {"assertions": [{
-        "earl:testSubject": {"url": "endnotes.xhtml"},
+    report = {
         "assertions": [
-            {"earl:test": {"dct:title": "aria-deprecated-role", "earl:impact": "minor"},
-             "earl:result": {"earl:outcome": "fail",
-                             "dct:description": "The role used is\n deprecated: doc-endnote"}},
-            {"earl:test": {"dct:title": "x", "earl:impact": "minor"},
-             "earl:result": {"earl:outcome": "pass"}},
-        ],
-    }]}
+            {
+                "earl:testSubject": {"url": "endnotes.xhtml"},
+                "assertions": [
+                    {
+                        "earl:test": {"dct:title": "aria-deprecated-role", "earl:impact": "minor"},
+                        "earl:result": {
+                            "earl:outcome": "fail",
+                            "dct:description": "The role used is\n deprecated: doc-endnote",
+                        },
+                    },
+                    {
+                        "earl:test": {"dct:title": "x", "earl:impact": "minor"},
+                        "earl:result": {"earl:outcome": "pass"},
+                    },
+                ],
+            }
+        ]
+    }
     assert check.ace_findings(report) == [
         "Ace aria-deprecated-role (minor): The role used is deprecated: doc-endnote in endnotes.xhtml"
     ]
@@ -143,7 +165,7 @@ def test_ace_violation_is_E003(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     fake = tmp_path / "ace"
     fake.write_text(
         "#!/bin/sh\n"
-        "while [ \"$1\" != --outdir ]; do shift; done\n"
+        'while [ "$1" != --outdir ]; do shift; done\n'
         "cat > \"$2/report.json\" <<'JSON'\n"
         '{"assertions": [{"earl:testSubject": {"url": "chapter-035.xhtml"}, "assertions": ['
         '{"earl:test": {"dct:title": "image-alt", "earl:impact": "critical"},'

@@ -92,8 +92,13 @@ def test_metadata(sample_epub: tuple[Book, Path]) -> None:
         props.setdefault(meta.get("property"), []).append(meta.text)
     assert props["dcterms:modified"] == [book.metadata.modified.strftime("%Y-%m-%dT%H:%M:%SZ")]
     assert props["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
-    for key in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
-                "schema:accessibilityHazard", "schema:accessibilitySummary"):
+    for key in (
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+    ):
         assert props[key], key
     assert opf.find(".//opf:item[@properties='cover-image']", NS) is not None
     assert opf.find(".//opf:item[@properties='nav']", NS).get("href") == "toc.xhtml"
@@ -103,8 +108,9 @@ def test_authors_get_file_as_and_role(synth_epub: tuple[Book, Path]) -> None:
     opf = documents(synth_epub[1])["content.opf"]
     creator = opf.find(".//dc:creator", NS)
     assert creator.text == "Test Author"
-    refines = {m.get("property"): m.text for m in opf.iterfind(
-        f".//opf:meta[@refines='#{creator.get('id')}']", NS)}
+    refines = {
+        m.get("property"): m.text for m in opf.iterfind(f".//opf:meta[@refines='#{creator.get('id')}']", NS)
+    }
     assert refines == {"file-as": "Author, Test", "role": "aut"}
 
 
@@ -146,8 +152,11 @@ def test_chapter_heading_and_heading_order(sample_epub: tuple[Book, Path]) -> No
     h2 = doc.find(".//x:h2", NS)
     assert h2.findtext("x:span[@class='label']", namespaces=NS) == "Chapter 35"
     assert text_of(h2) == "Chapter 35 Siberian War of Independence - 8"
-    levels = [int(e.tag[-1]) for e in doc.iter() if isinstance(e.tag, str) and e.tag[-2:-1] == "h"
-              and e.tag[-1].isdigit()]
+    levels = [
+        int(e.tag[-1])
+        for e in doc.iter()
+        if isinstance(e.tag, str) and e.tag[-2:-1] == "h" and e.tag[-1].isdigit()
+    ]
     assert levels[0] == 2 and set(levels[1:]) == {3}
     h3_ids = [h.get("id") for h in doc.iterfind(".//x:h3", NS)]
     assert h3_ids == [h.id for h in book.chapters[0].headings]
@@ -212,8 +221,11 @@ def test_nav_nests_arcs_chapters_and_headings(built: tuple[Book, Path]) -> None:
     docs = documents(path)
     toc = docs["toc.xhtml"].find(".//x:nav[@role='doc-toc']", NS)
     assert toc.get(EPUB_TYPE) == "toc"
-    chapter_links = [a.get("href") for a in toc.iterfind(".//x:a", NS)
-                     if a.get("href").startswith("chapter-") and "#" not in a.get("href")]
+    chapter_links = [
+        a.get("href")
+        for a in toc.iterfind(".//x:a", NS)
+        if a.get("href").startswith("chapter-") and "#" not in a.get("href")
+    ]
     assert chapter_links == [f"{c.id}.xhtml" for c in book.chapters]
     by_id = {c.id: c for c in book.chapters}
     arcs = 0
@@ -233,13 +245,18 @@ def test_nav_nests_arcs_chapters_and_headings(built: tuple[Book, Path]) -> None:
     landmarks = docs["toc.xhtml"].find(".//x:nav[@hidden]", NS)
     assert landmarks.get(EPUB_TYPE) == "landmarks"
     assert [a.get(EPUB_TYPE) for a in landmarks.iterfind(".//x:a", NS)] == [
-        "cover", "toc", "bodymatter", "endnotes"
+        "cover",
+        "toc",
+        "bodymatter",
+        "endnotes",
     ]
     # The NCX carries the same tree for older readers.
     ncx = docs["toc.ncx"]
-    ncx_chapters = [c.get("src") for c in ncx.iterfind(".//ncx:navPoint/ncx:content", NS)
-                    if c.getparent().get("id", "").startswith("nav-chapter-")
-                    and "#" not in c.get("src")]
+    ncx_chapters = [
+        c.get("src")
+        for c in ncx.iterfind(".//ncx:navPoint/ncx:content", NS)
+        if c.getparent().get("id", "").startswith("nav-chapter-") and "#" not in c.get("src")
+    ]
     assert ncx_chapters == chapter_links
     assert ncx.find(".//ncx:meta[@name='dtb:uid']", NS).get("content") == book.metadata.identifier
 
@@ -249,7 +266,8 @@ def test_sample_nav_puts_both_chapters_under_their_arc(sample_epub: tuple[Book, 
     arc = toc.find("x:li", NS)
     assert arc.findtext("x:span", namespaces=NS) == "Siberian War of Independence"
     assert [a.text for a in arc.iterfind("x:ol/x:li/x:a", NS)] == [
-        "Chapter 35: Part 8", "Chapter 37: Part 10"
+        "Chapter 35: Part 8",
+        "Chapter 37: Part 10",
     ]
 
 
@@ -388,8 +406,13 @@ def test_unusable_cover_is_E006_at_its_book_yaml_line(sample_source: Path, tmp_p
     assert not (tmp_path / "b" / "time-slip-reiwa-japan.epub").exists()
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Jane Q. Doe", "Doe, Jane Q."), ("Homer", "Homer"), ("山田 太郎", "山田 太郎"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Jane Q. Doe", "Doe, Jane Q."),
+        ("Homer", "Homer"),
+        ("山田 太郎", "山田 太郎"),
+    ],
+)
 def test_file_as(name: str, expected: str) -> None:
     assert epub_package.file_as(name) == expected

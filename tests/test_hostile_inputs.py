@@ -36,7 +36,7 @@ def test_two_thousand_notes_in_one_chapter(tmp_path: Path) -> None:
 def test_ten_thousand_character_title_line(tmp_path: Path) -> None:
     title = "Long " * 2000
     write(tmp_path / "s", "a.txt", f"001 - {title}\n\nText.\n")
-    book, _, reporter = load(tmp_path / "s")
+    book, _, _ = load(tmp_path / "s")
     assert book is not None and book.chapters[0].title == title.strip()
 
 

@@ -19,10 +19,15 @@ def test_serves_styles_source_and_data(tmp_path: Path) -> None:
     assert fetcher.fetch("data:text/plain,a%20b").read() == b"a b"
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd", "http://example.invalid/x.css", "ftp://host/file",
-    "file://otherhost/tmp/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.invalid/x.css",
+        "ftp://host/file",
+        "file://otherhost/tmp/x",
+    ],
+)
 def test_refuses_everything_else(url: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         ConfinedFetcher([STYLES_DIR, tmp_path]).fetch(url)

@@ -24,7 +24,6 @@ def test_long_book_gets_the_wider_gutter(synth: Callable[..., Path], tmp_path: P
     # measured, not trusted: the words nearest the spine are at least 0.625 in from it
     words = pdf_words.page_words(path)
     inside = min(
-        (w.x0 if number % 2 == 1 else 396 - w.x1)
-        for number, page in enumerate(words, 1) for w in page
+        (w.x0 if number % 2 == 1 else 396 - w.x1) for number, page in enumerate(words, 1) for w in page
     )
     assert inside >= 0.625 * 72 - 0.5

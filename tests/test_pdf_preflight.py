@@ -57,9 +57,13 @@ def _too_short(pdf: pikepdf.Pdf) -> None:
 def _blank_run(pdf: pikepdf.Pdf) -> None:
     for _ in range(3):
         blank = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, 396, 612]),
-            TrimBox=pikepdf.Array([0, 0, 396, 612]), BleedBox=pikepdf.Array([0, 0, 396, 612]),
-            Contents=pdf.make_stream(b""), Resources=pikepdf.Dictionary())
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, 396, 612]),
+            TrimBox=pikepdf.Array([0, 0, 396, 612]),
+            BleedBox=pikepdf.Array([0, 0, 396, 612]),
+            Contents=pdf.make_stream(b""),
+            Resources=pikepdf.Dictionary(),
+        )
         pdf.pages.insert(8, pikepdf.Page(blank))
 
 
@@ -104,8 +108,10 @@ def test_edited_pdf_is_caught(code: str, good: Good, tmp_path: Path) -> None:
 def small_pdf(tmp_path: Path, css: str, pages: int = 24) -> Path:
     """A 24-page 5.5 x 8.5 in PDF made by WeasyPrint from a little HTML."""
     body = "".join(f'<p style="break-before: page">Page {n} of a book.</p>' for n in range(pages))
-    html = (f"<html><head><style>@page {{ size: 5.5in 8.5in; margin: 1in }} {css}</style>"
-            f"<title>T</title></head><body><h1>Outline</h1>{body}</body></html>")
+    html = (
+        f"<html><head><style>@page {{ size: 5.5in 8.5in; margin: 1in }} {css}</style>"
+        f"<title>T</title></head><body><h1>Outline</h1>{body}</body></html>"
+    )
     target = tmp_path / "small.pdf"
     HTML(string=html).write_pdf(target)
     return target

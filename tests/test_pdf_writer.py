@@ -46,8 +46,9 @@ def test_contents_numbers_are_the_printed_folios(sample: tuple[Book, object, Pat
     assert len(entries) == len(book.chapters) + 1  # the chapters, then the notes
     for number, title, page in entries:
         wanted = f"Chapter {number}" if number else title.strip()
-        opening = next(i for i, p in enumerate(pages)
-                       if wanted in p and "Contents" not in p and ". ." not in p)
+        opening = next(
+            i for i, p in enumerate(pages) if wanted in p and "Contents" not in p and ". ." not in p
+        )
         assert folio(pages[opening]) == page, (wanted, page, pages[opening][-200:])
     # arabic 1 is the first chapter's opening recto (an odd PDF page); the contents are roman
     first = next(i for i, p in enumerate(pages) if "Chapter 35" in p and ". ." not in p)
@@ -67,8 +68,9 @@ def test_openers_blanks_and_running_heads(sample: tuple[Book, object, Path]) -> 
     versos = [p for p in body if int(folio(p)) % 2 == 0]  # type: ignore[arg-type]
     rectos = [p for p in body if int(folio(p)) % 2 == 1 and "Chapter 3" not in p]  # type: ignore[arg-type]
     assert versos and all("Time Slip Reiwa Japan".upper() in p.upper() for p in versos)
-    assert rectos and all("Siberian War" in p.split("\n", 3)[0] + p.split("\n", 3)[1]
-                          or "NOTES" in p.upper() for p in rectos)
+    assert rectos and all(
+        "Siberian War" in p.split("\n", 3)[0] + p.split("\n", 3)[1] or "NOTES" in p.upper() for p in rectos
+    )
     blanks = [i for i, p in enumerate(pages) if not p.strip()]
     assert blanks, "the verso before a recto opening is left blank, without head or folio"
 
@@ -106,7 +108,8 @@ def test_source_markup_stays_text(tmp_path: Path) -> None:
     source = sample_copy(tmp_path / "source")
     chapter = next(source.glob("001_*.txt"))
     text = chapter.read_text(encoding="utf-8").replace(
-        "More than a month", "<script>alert(1)</script> {{ title }} {% raw %} More than a month", 1)
+        "More than a month", "<script>alert(1)</script> {{ title }} {% raw %} More than a month", 1
+    )
     chapter.write_text(text, encoding="utf-8")
     _, _, reporter, path = build(source, tmp_path / "build")
     assert path is not None, reporter.diagnostics
@@ -146,9 +149,11 @@ Make = Callable[[str], tuple[Book, object, Path]]
 def make(tmp_path: Path) -> Make:
     def run(print_section: str) -> tuple[Book, object, Path]:
         book, config, reporter, path = build(
-            sample_copy(tmp_path / "source", print_section), tmp_path / "build")
+            sample_copy(tmp_path / "source", print_section), tmp_path / "build"
+        )
         assert path is not None, reporter.diagnostics
         return book, config, path
+
     return run
 
 
@@ -192,6 +197,5 @@ def test_proof_has_crop_marks(make: Make) -> None:
         assert media[2] - media[0] > trim[2] - trim[0] + 20  # room outside the trim for the marks
         assert trim[2] - trim[0] == pytest.approx(148 / 25.4 * 72, abs=0.5)
         # WeasyPrint draws the marks in a form XObject: lines (m ... l S) outside the trim
-        forms = [x.read_bytes() for x in page.Resources.XObject.values()
-                 if x.get("/Subtype") == "/Form"]
+        forms = [x.read_bytes() for x in page.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
         assert any(re.search(rb"\sl\s", form) for form in forms), "crop marks"

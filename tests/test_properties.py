@@ -1,4 +1,4 @@
-"""Property-based tests: whatever a manuscript holds, the front half builds or reports, never crashes or loses words."""
+"""Property-based tests: any manuscript builds or is reported; nothing crashes, no word is lost."""
 
 from __future__ import annotations
 
@@ -28,9 +28,31 @@ PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[Healt
 # Pieces a hostile or broken export may hold, placed anywhere.
 NOISY_LINES = st.sampled_from(
     [
-        "", "   ", "\t", " " * 36, ". . .", "~~~~~~~~~~~~~~~~~~~", "~", "Notes", "*1: a note", "*12:", "*3",
-        "123 8 1", "Time Slip Reiwa JapanWhere stories live. Discover now", "\x00", "\x0b\x0c", "<script>",
-        "]]>", "{{ x }}", "{% if %}", "&amp;", "A heading (D-Day+1)", "x" * 5000, "\ufeff", "\u2028", "—–",
+        "",
+        "   ",
+        "\t",
+        " " * 36,
+        ". . .",
+        "~~~~~~~~~~~~~~~~~~~",
+        "~",
+        "Notes",
+        "*1: a note",
+        "*12:",
+        "*3",
+        "123 8 1",
+        "Time Slip Reiwa JapanWhere stories live. Discover now",
+        "\x00",
+        "\x0b\x0c",
+        "<script>",
+        "]]>",
+        "{{ x }}",
+        "{% if %}",
+        "&amp;",
+        "A heading (D-Day+1)",
+        "x" * 5000,
+        "\ufeff",
+        "\u2028",
+        "—–",
     ]
 )
 ANY_LINE = st.one_of(NOISY_LINES, st.text(max_size=200))
@@ -61,7 +83,9 @@ def test_arbitrary_lines_never_crash_the_reader(lines: list[str], newline: str, 
 
 @PROFILE
 @given(st.lists(st.lists(ANY_LINE, max_size=15), min_size=1, max_size=3), st.booleans())
-def test_arbitrary_books_build_or_report_through_every_transform(chapters: list[list[str]], typography: bool) -> None:
+def test_arbitrary_books_build_or_report_through_every_transform(
+    chapters: list[list[str]], typography: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp)
         (source / "book.yaml").write_text(f"title: T\ntypography: {str(typography).lower()}\n")
@@ -89,18 +113,28 @@ def words(text: str) -> list[str]:
 def _is_format_line(line: str) -> bool:
     """Lines the format gives a meaning to; body text drawn at random must not be one by accident."""
     return bool(
-        STATS_RE.match(line) or SCENE_BREAK_RE.match(line) or NOTES_SEPARATOR_RE.match(line)
-        or NOTES_HEADING_RE.match(line) or NOTE_DEFINITION_RE.match(line) or SLOGAN_RE.match(line)
-        or "\n" in line or "\r" in line or not line.strip()
+        STATS_RE.match(line)
+        or SCENE_BREAK_RE.match(line)
+        or NOTES_SEPARATOR_RE.match(line)
+        or NOTES_HEADING_RE.match(line)
+        or NOTE_DEFINITION_RE.match(line)
+        or SLOGAN_RE.match(line)
+        or "\n" in line
+        or "\r" in line
+        or not line.strip()
     )
 
 
 BODY_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r*"), min_size=1, max_size=120
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r*"),
+    min_size=1,
+    max_size=120,
 ).filter(lambda s: not _is_format_line(s))
 MARKER = st.integers(1, 30).map(lambda n: f"*{n}")
-BODY_LINE = st.lists(st.one_of(BODY_TEXT, MARKER), min_size=1, max_size=5).map(" ".join).filter(
-    lambda s: not _is_format_line(s)
+BODY_LINE = (
+    st.lists(st.one_of(BODY_TEXT, MARKER), min_size=1, max_size=5)
+    .map(" ".join)
+    .filter(lambda s: not _is_format_line(s))
 )
 
 
@@ -109,7 +143,8 @@ def chapter_source(draw: st.DrawFn) -> tuple[str, list[str]]:
     """A chapter file and the words a reader must keep, in order: body first, then the notes."""
     body = draw(st.lists(st.one_of(BODY_LINE, st.just(". . .")), min_size=1, max_size=12))
     notes = draw(st.lists(BODY_TEXT, max_size=4))
-    header = ["007 - The Title - 3", ""] + draw(st.sampled_from([[], ["123 8 1"], ["123 8 1", " " * 36]])) + [""]
+    stats = draw(st.sampled_from([[], ["123 8 1"], ["123 8 1", " " * 36]]))
+    header = ["007 - The Title - 3", "", *stats, ""]
     lines = header + [x for line in body for x in (line, "")]
     if notes:
         lines += ["~~~~~~~~~~~~~~~~~~~", "", "Notes", ""]

@@ -83,7 +83,9 @@ def test_marker_leaves_the_sentence_as_it_was() -> None:
     book, _, _ = load(SAMPLE)
     assert book is not None
     paragraph = next(
-        b for b in book.chapters[0].blocks if isinstance(b, Paragraph) and any(isinstance(i, NoteRef) for i in b.inlines)
+        b
+        for b in book.chapters[0].blocks
+        if isinstance(b, Paragraph) and any(isinstance(i, NoteRef) for i in b.inlines)
     )
     i = next(k for k, inline in enumerate(paragraph.inlines) if isinstance(inline, NoteRef))
     before, after = paragraph.inlines[i - 1], paragraph.inlines[i + 1]

@@ -31,7 +31,12 @@ def check_epub(path: Path, book: Book, config: Config, reporter: Reporter) -> No
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False,
+        command,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=env,
+        check=False,
         stdin=subprocess.DEVNULL,
     )
 
@@ -41,7 +46,11 @@ def _tail(text: str, lines: int = 5) -> str:
 
 
 def _run_for_report(
-    command: list[str], report_path: Path, name: str, where: SourceLocation, reporter: Reporter,
+    command: list[str],
+    report_path: Path,
+    name: str,
+    where: SourceLocation,
+    reporter: Reporter,
     env: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any] | None, subprocess.CompletedProcess[str] | None]:
     """Run a validator that writes a JSON report; E004 (with its own words) when it cannot."""
@@ -108,16 +117,15 @@ def run_epubcheck(path: Path, where: SourceLocation, reporter: Reporter) -> None
         return
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
         out = Path(tmp) / "report.json"
-        report, result = _run_for_report([java, "-jar", str(jar), str(path), "--json", str(out)],
-                                         out, "EPUBCheck", where, reporter)
+        report, result = _run_for_report(
+            [java, "-jar", str(jar), str(path), "--json", str(out)], out, "EPUBCheck", where, reporter
+        )
         if report is None or result is None:
             return
     for code, message in epubcheck_findings(report):
         reporter.report(code, message, where)
     if result.returncode != 0 and not epubcheck_findings(report):
-        reporter.report(
-            "E004", f"EPUBCheck exited with {result.returncode}: {_tail(result.stderr)}", where
-        )
+        reporter.report("E004", f"EPUBCheck exited with {result.returncode}: {_tail(result.stderr)}", where)
 
 
 # --- DAISY Ace -------------------------------------------------------------------------
@@ -159,8 +167,7 @@ def ace_findings(report: dict[str, Any]) -> list[str]:
             test = assertion.get("earl:test", {})
             description = " ".join(str(result.get("dct:description", "")).split())
             findings.append(
-                f"Ace {test.get('dct:title', '?')} ({test.get('earl:impact', '?')}): "
-                f"{description} in {url}"
+                f"Ace {test.get('dct:title', '?')} ({test.get('earl:impact', '?')}): {description} in {url}"
             )
     return findings
 
@@ -171,15 +178,13 @@ def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
         missing = "DAISY Ace" if ace is None else "Node.js"
         reporter.report(
             "E005",
-            f"accessibility check skipped: {missing} is not installed "
-            "(run .ci/setup-epub.sh to install it)",
+            f"accessibility check skipped: {missing} is not installed (run .ci/setup-epub.sh to install it)",
             where,
         )
         return
     browser = find_browser()
     if browser is None:
-        reporter.report("E004", "DAISY Ace cannot run: no Chromium found (apt-get install chromium)",
-                        where)
+        reporter.report("E004", "DAISY Ace cannot run: no Chromium found (apt-get install chromium)", where)
         return
     # Ace drives the system Chromium; it already launches it with --no-sandbox (needed as root).
     env = {
@@ -191,7 +196,11 @@ def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
     with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
         report, result = _run_for_report(
             [str(ace), "--silent", "--force", "--outdir", tmp, str(path)],
-            Path(tmp) / "report.json", "DAISY Ace", where, reporter, env,
+            Path(tmp) / "report.json",
+            "DAISY Ace",
+            where,
+            reporter,
+            env,
         )
         if report is None or result is None:
             return
@@ -199,5 +208,4 @@ def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
     for message in findings:
         reporter.report("E003", message, where)
     if result.returncode != 0 and not findings:
-        reporter.report("E004", f"DAISY Ace exited with {result.returncode}: {_tail(result.stderr)}",
-                        where)
+        reporter.report("E004", f"DAISY Ace exited with {result.returncode}: {_tail(result.stderr)}", where)

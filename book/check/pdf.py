@@ -95,8 +95,7 @@ def check_geometry(it: Inspection, expect: Expect) -> None:
         # Proofs carry crop marks outside the trim: there the TrimBox must be the trim size.
         measured = trim if expect.profile == "proof" and trim else media
         size = (measured[2] - measured[0], measured[3] - measured[1])
-        want = (expect.trim.width_pt, expect.trim.height_pt) if expect.profile == "proof" \
-            else (width, height)
+        want = (expect.trim.width_pt, expect.trim.height_pt) if expect.profile == "proof" else (width, height)
         if abs(size[0] - want[0]) > TOLERANCE_PT or abs(size[1] - want[1]) > TOLERANCE_PT:
             wrong.append(number)
             if len(wrong) == 1:
@@ -105,8 +104,11 @@ def check_geometry(it: Inspection, expect: Expect) -> None:
                 first = (got, need)
     if wrong:
         extra = " with bleed" if expect.bleed else ""
-        it.report("P002", f"page size {first[0]} is not the trim size {expect.trim.name}{extra} "
-                          f"({first[1]}) on pages {_pages(wrong)}")
+        it.report(
+            "P002",
+            f"page size {first[0]} is not the trim size {expect.trim.name}{extra} "
+            f"({first[1]}) on pages {_pages(wrong)}",
+        )
     if boxless:
         it.report("P003", f"no TrimBox or BleedBox on pages {_pages(boxless)}")
 
@@ -141,19 +143,26 @@ def check_margins(it: Inspection, expect: Expect) -> None:
             right = trim[2] - (media[0] + word.x1)
             top = trim[3] - (media[3] - word.y0)
             bottom = (media[3] - word.y1) - trim[1]
-            gaps = {"left": (left, need_left), "right": (right, need_right),
-                    "top": (top, edge), "bottom": (bottom, edge)}
+            gaps = {
+                "left": (left, need_left),
+                "right": (right, need_right),
+                "top": (top, edge),
+                "bottom": (bottom, edge),
+            }
             side = next((s for s, (got, need) in gaps.items() if got < need - TOLERANCE_PT), None)
             if side:
                 bad.append(number)
                 if not example:
                     got, need = gaps[side]
-                    example = (f"'{word.text}' on page {number} is {got / PT_PER_IN:.3f} in from "
-                               f"the {side} edge (needs {need / PT_PER_IN:.3f} in)")
+                    example = (
+                        f"'{word.text}' on page {number} is {got / PT_PER_IN:.3f} in from "
+                        f"the {side} edge (needs {need / PT_PER_IN:.3f} in)"
+                    )
                 break
     if bad:
-        it.report("P005", f"text outside the margins for {len(it.pdf.pages)} pages: {example}; "
-                          f"pages {_pages(bad)}")
+        it.report(
+            "P005", f"text outside the margins for {len(it.pdf.pages)} pages: {example}; pages {_pages(bad)}"
+        )
 
 
 def check_blank_runs(it: Inspection, expect: Expect) -> None:
@@ -179,8 +188,11 @@ def check_text_size(it: Inspection, expect: Expect) -> None:
     small = [(n, ink.small_text[0]) for n, ink in enumerate(it.ink, 1) if ink.small_text]
     if small:
         number, (size, font) = small[0]
-        it.report("P007", f"{size:.2f} pt text in '{font}' on page {number} (at least "
-                          f"{MIN_TEXT_PT:g} pt); pages {_pages([n for n, _ in small])}")
+        it.report(
+            "P007",
+            f"{size:.2f} pt text in '{font}' on page {number} (at least "
+            f"{MIN_TEXT_PT:g} pt); pages {_pages([n for n, _ in small])}",
+        )
 
 
 def check_colour(it: Inspection, expect: Expect) -> None:
@@ -190,8 +202,11 @@ def check_colour(it: Inspection, expect: Expect) -> None:
     found = [(n, ink.rgb[0]) for n, ink in enumerate(it.ink, 1) if ink.rgb]
     if found:
         number, what = found[0]
-        it.report("P008", f"{what} on page {number}; the interior must be grayscale or K only; "
-                          f"pages {_pages([n for n, _ in found])}")
+        it.report(
+            "P008",
+            f"{what} on page {number}; the interior must be grayscale or K only; "
+            f"pages {_pages([n for n, _ in found])}",
+        )
 
 
 def check_outline(it: Inspection, expect: Expect) -> None:
@@ -205,21 +220,33 @@ def check_glyphs(it: Inspection, expect: Expect) -> None:
     """P010: no character is drawn with the .notdef glyph (an empty box)."""
     for number, ink in enumerate(it.ink, 1):
         for font, count in ink.notdef.items():
-            it.report("P010", f"{count} character(s) on page {number} have no glyph in '{font}' "
-                              "and print as empty boxes")
+            it.report(
+                "P010",
+                f"{count} character(s) on page {number} have no glyph in '{font}' and print as empty boxes",
+            )
 
 
 RULES: tuple[Callable[[Inspection, Expect], None], ...] = (
-    check_fonts, check_geometry, check_page_count, check_margins, check_blank_runs,
-    check_text_size, check_colour, check_outline, check_glyphs,
+    check_fonts,
+    check_geometry,
+    check_page_count,
+    check_margins,
+    check_blank_runs,
+    check_text_size,
+    check_colour,
+    check_outline,
+    check_glyphs,
 )
 
 
 def expectations(config: Config, reporter: Reporter) -> Expect | None:
     trim = parse_trim(config.print.trim)
     if trim is None:
-        reporter.report("P011", f"'{config.print.trim}' is not a KDP standard trim size",
-                        config.location("print.trim") or config.location("print"))
+        reporter.report(
+            "P011",
+            f"'{config.print.trim}' is not a KDP standard trim size",
+            config.location("print.trim") or config.location("print"),
+        )
         return None
     return Expect(trim, config.print.profile, config.print.bleed)
 

@@ -17,8 +17,14 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     """m × n in PDF's row-vector convention (apply m, then n)."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 @dataclass
@@ -122,10 +128,10 @@ class _Reader:
             resources = xobject.get("/Resources", pikepdf.Dictionary())
             self.run(xobject, resources, multiply(matrix, ctm), depth + 1)  # type: ignore[arg-type]
 
-    def _show(self, operands: list[object], font: Any, size: float,
-              matrix: Matrix) -> None:
+    def _show(self, operands: list[object], font: Any, size: float, matrix: Matrix) -> None:
         data = b"".join(
-            bytes(item) for operand in operands
+            bytes(item)
+            for operand in operands
             for item in (operand if isinstance(operand, pikepdf.Array) else [operand])
             if isinstance(item, pikepdf.String)
         )
@@ -138,7 +144,7 @@ class _Reader:
         if effective < self.min_size - 0.01:
             self.ink.small_text.append((effective, name))
         if font is not None and font.get("/Subtype") == "/Type0":
-            codes = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
+            codes = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
             gids = _to_gids(codes, font)
             zeros = sum(1 for gid in gids if gid == 0)
             if zeros:
@@ -151,8 +157,9 @@ def _to_gids(codes: list[int], font: Any) -> list[int]:
     mapping = descendant.get("/CIDToGIDMap")
     if isinstance(mapping, pikepdf.Stream):
         table = mapping.read_bytes()
-        return [int.from_bytes(table[2 * c:2 * c + 2], "big") if 2 * c + 1 < len(table) else 0
-                for c in codes]
+        return [
+            int.from_bytes(table[2 * c : 2 * c + 2], "big") if 2 * c + 1 < len(table) else 0 for c in codes
+        ]
     return codes
 
 

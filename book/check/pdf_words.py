@@ -34,7 +34,9 @@ def page_words(path: Path) -> list[list[Word]]:
     try:
         out = subprocess.run(
             ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"],
-            capture_output=True, check=True, timeout=300,
+            capture_output=True,
+            check=True,
+            timeout=300,
         ).stdout.decode("utf-8", "replace")
     except (subprocess.SubprocessError, OSError) as exc:
         raise OSError(f"pdftotext failed: {exc}") from exc

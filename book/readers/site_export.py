@@ -140,8 +140,11 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
     counts = _Counts()
     lines = [_clean(line, shown, i, counts, reporter) for i, line in enumerate(text.split("\n"), 1)]
     if not any(line.strip() for line in lines):
-        reporter.report("R002", "the file is empty (no text, only blanks or control characters)",
-                        SourceLocation(shown, 1, 1))
+        reporter.report(
+            "R002",
+            "the file is empty (no text, only blanks or control characters)",
+            SourceLocation(shown, 1, 1),
+        )
         return None
 
     first = next(i for i, line in enumerate(lines) if line.strip())

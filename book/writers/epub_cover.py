@@ -51,9 +51,7 @@ def load_cover(path: Path) -> CoverImage:
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
         raise CoverError(f"cover '{path.name}' is not a readable image ({exc})") from exc
     if kind not in CORE_FORMATS:
-        raise CoverError(
-            f"cover '{path.name}' is {kind or 'an unknown format'}; use JPEG, PNG, GIF or WebP"
-        )
+        raise CoverError(f"cover '{path.name}' is {kind or 'an unknown format'}; use JPEG, PNG, GIF or WebP")
     extension = {"JPEG": "jpg"}.get(kind, kind.lower())
     return CoverImage(data, f"images/cover.{extension}", CORE_FORMATS[kind])
 
@@ -71,9 +69,11 @@ def _covers(font_path: Path, text: str) -> bool:
 
 def font_candidates() -> list[Path]:
     fonts_dir = ROOT / "styles" / "fonts"
-    committed = sorted(
-        p for p in fonts_dir.glob("*") if p.suffix.lower() in {".otf", ".ttf"}
-    ) if fonts_dir.is_dir() else []
+    committed = (
+        sorted(p for p in fonts_dir.glob("*") if p.suffix.lower() in {".otf", ".ttf"})
+        if fonts_dir.is_dir()
+        else []
+    )
     # Prefer a regular upright face among the committed ones.
     committed.sort(key=lambda p: ("regular" not in p.name.lower(), p.name))
     return committed + [p for p in SYSTEM_FONTS if p.is_file()]
@@ -93,9 +93,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def _draw_lines(
-    draw: ImageDraw.ImageDraw, lines: list[str], text: str, size: int, top: int
-) -> int:
+def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], text: str, size: int, top: int) -> int:
     """Draw centred lines starting at `top`; return the y below the last one."""
     font = _font(text, size)
     y = top

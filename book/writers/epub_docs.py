@@ -77,9 +77,7 @@ def _inlines(inlines: tuple[Inline, ...]) -> tuple[InlineView, ...]:
     views = []
     for inline in inlines:
         if isinstance(inline, NoteRef):
-            views.append(
-                InlineView(str(inline.number), f"{ENDNOTES_FILE}#{inline.note_id}", inline.ref_id)
-            )
+            views.append(InlineView(str(inline.number), f"{ENDNOTES_FILE}#{inline.note_id}", inline.ref_id))
         elif isinstance(inline, Text):
             views.append(InlineView(inline.text))
     return tuple(views)
@@ -106,8 +104,10 @@ def cover_document(book: Book, image_href: str) -> Document:
     meta = book.metadata
     by = f" by {', '.join(meta.authors)}" if meta.authors else ""
     content = render(
-        "cover.xhtml", **_common(book, "Cover", "frontmatter"),
-        image=image_href, alt=f"Cover: {meta.title}{by}",
+        "cover.xhtml",
+        **_common(book, "Cover", "frontmatter"),
+        image=image_href,
+        alt=f"Cover: {meta.title}{by}",
     )
     return Document(COVER_FILE, "cover", "Cover", content)
 
@@ -115,7 +115,8 @@ def cover_document(book: Book, image_href: str) -> Document:
 def titlepage_document(book: Book) -> Document:
     meta = book.metadata
     content = render(
-        "titlepage.xhtml", **_common(book, meta.title, "frontmatter"),
+        "titlepage.xhtml",
+        **_common(book, meta.title, "frontmatter"),
         title=meta.title,
         subtitle_lines=[meta.subtitle] if meta.subtitle else [],
         author_lines=[", ".join(meta.authors)] if meta.authors else [],
@@ -126,8 +127,11 @@ def titlepage_document(book: Book) -> Document:
 
 def chapter_document(book: Book, chapter: Chapter) -> Document:
     content = render(
-        "chapter.xhtml", **_common(book, chapter_heading(chapter), "bodymatter"),
-        id=chapter.id, label=chapter_label(chapter), title=chapter.title,
+        "chapter.xhtml",
+        **_common(book, chapter_heading(chapter), "bodymatter"),
+        id=chapter.id,
+        label=chapter_label(chapter),
+        title=chapter.title,
         blocks=[_block(b) for b in chapter.blocks],
     )
     return Document(chapter_file(chapter), chapter.id, chapter_heading(chapter), content)
@@ -155,7 +159,8 @@ def _note_view(note: Note, where: dict[str, str]) -> dict[str, Any]:
     backlinks = [
         {
             "href": f"{where[ref]}#{ref}",
-            "label": f"Back to reference {i} of note {note.number}" if many
+            "label": f"Back to reference {i} of note {note.number}"
+            if many
             else f"Back to the reference of note {note.number}",
         }
         for i, ref in enumerate(note.ref_ids, 1)
@@ -180,7 +185,9 @@ def endnotes_document(book: Book) -> Document | None:
         if chapter.notes
     ]
     content = render(
-        "endnotes.xhtml", **_common(book, ENDNOTES_HEADING, "backmatter"),
-        heading=ENDNOTES_HEADING, groups=groups,
+        "endnotes.xhtml",
+        **_common(book, ENDNOTES_HEADING, "backmatter"),
+        heading=ENDNOTES_HEADING,
+        groups=groups,
     )
     return Document(ENDNOTES_FILE, "endnotes", ENDNOTES_HEADING, content)

@@ -37,9 +37,7 @@ class NavPoint(NamedTuple):
 
 def _chapter_point(chapter: Chapter, label: str) -> NavPoint:
     href = chapter_file(chapter)
-    headings = tuple(
-        NavPoint(f"nav-{h.id}", h.text, f"{href}#{h.id}") for h in chapter.headings
-    )
+    headings = tuple(NavPoint(f"nav-{h.id}", h.text, f"{href}#{h.id}") for h in chapter.headings)
     return NavPoint(f"nav-{chapter.id}", label, href, headings)
 
 
@@ -86,9 +84,14 @@ def landmarks(book: Book) -> list[dict[str, str]]:
 def nav_document(book: Book, points: tuple[NavPoint, ...]) -> Document:
     content = render(
         "nav.xhtml",
-        lang=book.metadata.language, doc_title=CONTENTS_HEADING, stylesheet="css/epub.css",
-        body_type="frontmatter", heading=CONTENTS_HEADING, points=points,
-        landmarks=landmarks(book), landmarks_heading="Landmarks",
+        lang=book.metadata.language,
+        doc_title=CONTENTS_HEADING,
+        stylesheet="css/epub.css",
+        body_type="frontmatter",
+        heading=CONTENTS_HEADING,
+        points=points,
+        landmarks=landmarks(book),
+        landmarks_heading="Landmarks",
     )
     return Document(NAV_FILE, "toc", CONTENTS_HEADING, content)
 
@@ -97,6 +100,10 @@ def ncx_content(book: Book, points: tuple[NavPoint, ...]) -> bytes:
     """The EPUB 2 NCX, for readers that predate the nav document."""
     meta = book.metadata
     return render(
-        "toc.ncx", lang=meta.language, uid=meta.identifier, depth=max(_depth(points), 1),
-        title=meta.title, points=points,
+        "toc.ncx",
+        lang=meta.language,
+        uid=meta.identifier,
+        depth=max(_depth(points), 1),
+        title=meta.title,
+        points=points,
     )

@@ -52,8 +52,10 @@ def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
         _meta(book, file_as(name), refines=f"#author-{i}", property="file-as")
         _meta(book, "aut", refines=f"#author-{i}", property="role", scheme="marc:relators")
     for name, value in (
-        ("publisher", meta.publisher), ("date", meta.date),
-        ("rights", meta.rights), ("description", meta.description),
+        ("publisher", meta.publisher),
+        ("date", meta.date),
+        ("rights", meta.rights),
+        ("description", meta.description),
     ):
         if value:
             book.add_metadata("DC", name, value)
@@ -61,8 +63,13 @@ def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
     _meta(book, "textual", property="schema:accessMode")
     _meta(book, "visual", property="schema:accessMode")
     _meta(book, "textual", property="schema:accessModeSufficient")
-    for feature in ("structuralNavigation", "tableOfContents", "readingOrder",
-                    "alternativeText", "displayTransformability"):
+    for feature in (
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "alternativeText",
+        "displayTransformability",
+    ):
         _meta(book, feature, property="schema:accessibilityFeature")
     _meta(book, "none", property="schema:accessibilityHazard")
     _meta(book, ACCESSIBILITY_SUMMARY, property="schema:accessibilitySummary")
@@ -70,8 +77,13 @@ def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
 
 
 def assemble(
-    meta: Metadata, css: bytes, cover: CoverImage, front: Sequence[Document],
-    nav: Document, body: Sequence[Document], ncx: bytes,
+    meta: Metadata,
+    css: bytes,
+    cover: CoverImage,
+    front: Sequence[Document],
+    nav: Document,
+    body: Sequence[Document],
+    ncx: bytes,
 ) -> epub.EpubBook:
     """An ebooklib book whose documents are our own rendered bytes (plain EpubItems, so ebooklib
     never re-parses them: its EpubHtml drops <head> content and rewrites the language)."""
@@ -80,12 +92,14 @@ def assemble(
     book.set_cover(cover.file_name, cover.data, create_page=False)
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
     # uid "ncx": ebooklib's spine writes toc="ncx" when no EpubNcx (which it would regenerate) exists.
-    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx",
-                                media_type="application/x-dtbncx+xml", content=ncx))
+    book.add_item(
+        epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml", content=ncx)
+    )
     spine = []
     for doc in (*front, nav, *body):
-        item = epub.EpubItem(uid=doc.uid, file_name=doc.file_name,
-                             media_type="application/xhtml+xml", content=doc.content)
+        item = epub.EpubItem(
+            uid=doc.uid, file_name=doc.file_name, media_type="application/xhtml+xml", content=doc.content
+        )
         if doc is nav:
             item.properties = ["nav"]
         book.add_item(item)
@@ -121,8 +135,9 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
     # epub3_pages off: ebooklib would otherwise scan our documents for a bogus page-list.
     # mtime: ebooklib stamps dcterms:modified with the local clock unless given one; ours is UTC.
     epub.EpubWriter(
-        staged, book, {"epub3_pages": False, "epub3_landmark": False, "mtime": modified,
-                       "raise_exceptions": True},
+        staged,
+        book,
+        {"epub3_pages": False, "epub3_landmark": False, "mtime": modified, "raise_exceptions": True},
     ).write()
     # ebooklib's zip entries carry the wall-clock time; copy them out in a fixed order instead.
     with zipfile.ZipFile(staged) as source:

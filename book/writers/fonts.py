@@ -51,7 +51,10 @@ def _fontconfig_lookup(family: str) -> Face | None:
     try:
         out = subprocess.run(
             ["fc-list", "--format", "%{style[0]}\t%{index}\t%{file}\n", f":family={family}"],
-            capture_output=True, text=True, check=True, timeout=30,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None

@@ -47,8 +47,9 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup | None:
         )
         return None
     fallbacks, _missing = fonts.resolve_fallbacks(settings.fallback_fonts, config.source_dir)
-    return PrintSetup(trim, settings.profile, settings.bleed, fonts.text_faces(), fallbacks,
-                      config.source_dir)
+    return PrintSetup(
+        trim, settings.profile, settings.bleed, fonts.text_faces(), fallbacks, config.source_dir
+    )
 
 
 def _text_of(inlines: tuple[Inline, ...]) -> str:
@@ -62,8 +63,12 @@ def _texts(book: Book, config: Config) -> Iterator[tuple[str, SourceLocation]]:
     """Every piece of the book's own text with the place it came from."""
     meta_loc = config.location("title") or SourceLocation(str(config.path or config.source_dir))
     yield book.metadata.title, meta_loc
-    for extra in (book.metadata.subtitle, book.metadata.publisher, book.metadata.rights,
-                  *book.metadata.authors):
+    for extra in (
+        book.metadata.subtitle,
+        book.metadata.publisher,
+        book.metadata.rights,
+        *book.metadata.authors,
+    ):
         if extra:
             yield extra, meta_loc
     for chapter in book.chapters:
@@ -112,12 +117,11 @@ def layout(book: Book, setup: PrintSetup, pages_guess: int, padding: int) -> tup
     fetcher = ConfinedFetcher([fonts.STYLES_DIR, setup.source_dir])
     font_config = FontConfiguration()
     margins = margins_for(setup.trim, pages_guess)
-    css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile,
-                        setup.bleed)
-    html = render_html(book, [PRINT_CSS.as_uri()], padding=padding,
-                       closing_verso=setup.profile == "ingram")
-    document = HTML(string=html, base_url=setup.source_dir.resolve().as_uri() + "/",
-                    url_fetcher=fetcher).render(
+    css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed)
+    html = render_html(book, [PRINT_CSS.as_uri()], padding=padding, closing_verso=setup.profile == "ingram")
+    document = HTML(
+        string=html, base_url=setup.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(
         font_config=font_config,
         stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
     )

@@ -44,12 +44,8 @@ def generated_css(
         page.append("marks: crop")
         page.append("bleed: 0.25in" if not bleed else f"bleed: {BLEED_IN}in")
     lines.append("@page { " + "; ".join(page) + "; }")
-    lines.append(
-        f"@page :left {{ margin-left: {margins.outside}in; margin-right: {margins.inside}in; }}"
-    )
-    lines.append(
-        f"@page :right {{ margin-left: {margins.inside}in; margin-right: {margins.outside}in; }}"
-    )
+    lines.append(f"@page :left {{ margin-left: {margins.outside}in; margin-right: {margins.inside}in; }}")
+    lines.append(f"@page :right {{ margin-left: {margins.inside}in; margin-right: {margins.outside}in; }}")
     sink = round(trim.height * 0.2, 3)
     lines.append(f"html {{ font-family: {stack}; font-size: {text_size(trim)}pt; color: {ink}; }}")
     lines.append(f".chapter-head {{ padding-top: {sink}in; }}")

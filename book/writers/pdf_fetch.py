@@ -36,8 +36,5 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
 def _data_url(url: str) -> URLFetcherResponse:
     header, _, payload = url[5:].partition(",")
     mime = header.split(";")[0] or "text/plain"
-    body = (
-        base64.b64decode(payload) if header.endswith(";base64")
-        else urllib.parse.unquote_to_bytes(payload)
-    )
+    body = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
     return URLFetcherResponse(url, body, {"Content-Type": mime})

@@ -110,11 +110,17 @@ def chapters_view(book: Book) -> tuple[ChapterView, ...]:
     for index, chapter in enumerate(book.chapters):
         title = chapter_title(chapter)
         label = f"Chapter {chapter.number}"
-        views.append(ChapterView(
-            id=chapter.id, label=label, title=title, running_head=running_head(title),
-            bookmark=f"{label}: {title}", cls="chapter first-chapter" if index == 0 else "chapter",
-            blocks=blocks_view(chapter),
-        ))
+        views.append(
+            ChapterView(
+                id=chapter.id,
+                label=label,
+                title=title,
+                running_head=running_head(title),
+                bookmark=f"{label}: {title}",
+                cls="chapter first-chapter" if index == 0 else "chapter",
+                blocks=blocks_view(chapter),
+            )
+        )
     return tuple(views)
 
 
@@ -126,7 +132,8 @@ def notes_view(book: Book) -> tuple[NoteGroupView, ...]:
             continue
         notes = tuple(
             NoteView(
-                id=note.id, number=note.number,
+                id=note.id,
+                number=note.number,
                 backlink=f"#{note.ref_ids[0]}" if note.ref_ids else f"#{chapter.id}",
                 paragraphs=tuple(inlines_html(p) for p in note.paragraphs) or (Markup(""),),
             )
@@ -155,9 +162,7 @@ def pdf_date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_html(
-    book: Book, stylesheet_urls: list[str], padding: int = 0, closing_verso: bool = False
-) -> str:
+def render_html(book: Book, stylesheet_urls: list[str], padding: int = 0, closing_verso: bool = False) -> str:
     """The whole print interior as one HTML document.
 
     `padding` blank pages end the book (to reach a printer's minimum page count); `closing_verso`

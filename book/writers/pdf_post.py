@@ -13,9 +13,7 @@ from book.writers.trim import BLEED_IN, PT_PER_IN
 
 # `r g b rg` / `RG` operators; WeasyPrint writes black as `0 0 0 rg` even when told device-cmyk
 # for the text, e.g. for crop marks and link annotations' borders.
-RGB_OP = re.compile(
-    rb"(?<![\w.])(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(rg|RG)(?![\w])"
-)
+RGB_OP = re.compile(rb"(?<![\w.])(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(rg|RG)(?![\w])")
 
 
 def _to_k(match: re.Match[bytes]) -> bytes:
@@ -82,6 +80,10 @@ def finish(data: bytes, target: Path, *, bleed: bool, pure_k: bool) -> int:
             _pure_k(pdf)
         pages = len(pdf.pages)
         # deterministic_id: the trailer /ID is a hash of the content, not of the clock.
-        pdf.save(target, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(
+            target,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
     return pages

@@ -41,7 +41,11 @@ TOLERANCE_IN = 1.0 / MM_PER_IN
 
 # KDP's minimum inside (gutter) margin by page count: (last page of the band, inches).
 GUTTER_BANDS: tuple[tuple[int, float], ...] = (
-    (150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875),
+    (150, 0.375),
+    (300, 0.5),
+    (500, 0.625),
+    (700, 0.75),
+    (828, 0.875),
 )
 MIN_EDGE_MARGIN_IN = 0.5  # outside, top and bottom: KDP asks 0.25/0.375 in, IngramSpark 0.5 in
 BLEED_IN = 0.125  # KDP: top, bottom and outside edge only

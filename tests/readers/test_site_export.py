@@ -45,9 +45,7 @@ def plain(chapter: Chapter) -> list[str]:
     out = []
     for block in chapter.blocks:
         if isinstance(block, Paragraph):
-            out.append(
-                "".join(i.text if isinstance(i, Text) else f"^{i.marker}" for i in block.inlines)
-            )
+            out.append("".join(i.text if isinstance(i, Text) else f"^{i.marker}" for i in block.inlines))
         elif isinstance(block, SectionHeading):
             out.append(f"## {block.text}")
         elif isinstance(block, SceneBreak):
@@ -72,7 +70,11 @@ def test_every_part_of_the_format_is_recognised() -> None:
     ]
     s = chapter.strip
     assert (s.stats_lines, s.padding_lines, s.notes_separators, s.notes_headings, s.trailers) == (
-        1, 1, 1, 1, 1,
+        1,
+        1,
+        1,
+        1,
+        1,
     )
     assert chapter.trailer_title == "Time Slip Reiwa Japan"
 
@@ -134,10 +136,10 @@ def test_note_markers_sit_on_the_word_before_them(line: str, expected: str) -> N
 
 
 def test_tilde_inside_text_is_not_a_separator_and_escapable_text_is_kept() -> None:
-    text = "002 - Тест 令和\n\nD-Day+48~52: x < y && a > b \"quoted\" it's Новосибирск 東京\n"
+    text = '002 - Тест 令和\n\nD-Day+48~52: x < y && a > b "quoted" it\'s Новосибирск 東京\n'
     chapter, reporter = read(text)
     assert chapter is not None and not reporter.diagnostics
-    assert plain(chapter) == ["D-Day+48~52: x < y && a > b \"quoted\" it's Новосибирск 東京"]
+    assert plain(chapter) == ['D-Day+48~52: x < y && a > b "quoted" it\'s Новосибирск 東京']
     assert chapter.title == "Тест 令和"
 
 
@@ -149,8 +151,12 @@ def test_heading_only_after_a_scene_break_and_only_when_short_without_full_stop(
     chapter, _ = read(text)
     assert chapter is not None
     assert plain(chapter) == [
-        "Short line without stop", "---", "This is a sentence.", "---",
-        "## A Real Heading (D-Day+1)", "Body.",
+        "Short line without stop",
+        "---",
+        "This is a sentence.",
+        "---",
+        "## A Real Heading (D-Day+1)",
+        "Body.",
     ]
     heading = chapter.blocks[4]
     assert isinstance(heading, SectionHeading) and heading.id == "chapter-003-s1"
@@ -183,9 +189,7 @@ def test_control_characters_are_removed_and_reported() -> None:
         (b"\n\nNo number here\n\nText.\n", "R003", 3, 1),
     ],
 )
-def test_unreadable_files_are_errors_with_a_position(
-    data: bytes, code: str, line: int, column: int
-) -> None:
+def test_unreadable_files_are_errors_with_a_position(data: bytes, code: str, line: int, column: int) -> None:
     chapter, reporter = read(data)
     assert chapter is None
     (d,) = reporter.diagnostics

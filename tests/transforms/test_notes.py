@@ -20,10 +20,14 @@ def chapter(number: int, markers: list[int], defined: list[int]) -> Chapter:
     for m in markers:
         inlines += [Text("word"), NoteRef(m, loc(3))]
     return Chapter(
-        number, "T", None, None,
+        number,
+        "T",
+        None,
+        None,
         (Paragraph(tuple(inlines), loc(3)),),
         tuple(Note(d, ((Text(f"note {d}"),),), loc(10 + d)) for d in defined),
-        loc(1), "sha",
+        loc(1),
+        "sha",
     )
 
 

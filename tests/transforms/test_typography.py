@@ -16,9 +16,14 @@ LOC = SourceLocation("c.txt", 3, 1)
 def book_with(*inlines: Text | NoteRef, language: str = "en") -> Book:
     meta = Metadata("T", language, "urn:x", dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     chapter = Chapter(
-        1, "It's \"here\"", None, None,
+        1,
+        'It\'s "here"',
+        None,
+        None,
         (Paragraph(tuple(inlines), LOC), SectionHeading("Japan's Day -- 2", "h", LOC)),
-        (Note(1, ((Text("A \"note\"..."),),), LOC),), LOC, "sha",
+        (Note(1, ((Text('A "note"...'),),), LOC),),
+        LOC,
+        "sha",
     )
     return Book(meta, (chapter,))
 
