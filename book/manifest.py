@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from book import progress
+from book.cache import Cache, code_digest, digest
 from book.config import Config, confine
-from book.diagnostics import Reporter, display_path
+from book.diagnostics import Diagnostic, Reporter, display_path
 from book.ir import Book, Chapter, Paragraph, SectionHeading, SourceLocation, Text
 from book.readers.site_export import read_chapter
+from book.transforms.typography import typeset_chapter
 
 CHAPTER_SUFFIXES = (".txt",)
 
@@ -28,14 +31,14 @@ def discover(config: Config) -> list[Path]:
     )
 
 
-def read_chapters(config: Config, reporter: Reporter) -> list[Chapter]:
-    """Read every chapter file; every unreadable one is reported, none silently skipped."""
+def read_chapters(config: Config, reporter: Reporter, cache: Cache | None = None) -> list[Chapter]:
+    """Read (and typeset) every chapter file; every unreadable one is reported, none silently skipped."""
     chapters: list[Chapter] = []
     listed_at = config.location("chapters")
     paths = discover(config)
     with progress.stage("reading", len(paths)) as bar:
         for path in paths:
-            chapter = _read_one(path, config, listed_at, reporter)
+            chapter = _read_one(path, config, listed_at, reporter, cache)
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
@@ -43,7 +46,7 @@ def read_chapters(config: Config, reporter: Reporter) -> list[Chapter]:
 
 
 def _read_one(
-    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter
+    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter, cache: Cache | None
 ) -> Chapter | None:
     """Read one chapter file, or report why it cannot be read."""
     shown = display_path(path)
@@ -60,7 +63,23 @@ def _read_one(
     except OSError as exc:
         reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
         return None
-    return read_chapter(data, shown, reporter)
+    # Reading and typesetting depend only on the file, its shown path and two settings: cache them.
+    key = digest(
+        data, shown, config.language, str(config.typography), code_digest("readers/*.py", "transforms/*.py")
+    )
+    cached = cache.get(key) if cache else None
+    if cached is not None:
+        found: tuple[Chapter | None, list[Diagnostic]] = pickle.loads(cached)
+        reporter.extend(found[1])
+        return found[0]
+    local = Reporter()
+    chapter = read_chapter(data, shown, local)
+    if chapter is not None and config.typography:
+        chapter = typeset_chapter(chapter, config.language)
+    reporter.extend(local.diagnostics)
+    if cache:
+        cache.put(key, pickle.dumps((chapter, local.diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
+    return chapter
 
 
 def _ranges(numbers: Iterable[int]) -> str:

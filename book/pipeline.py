@@ -1,4 +1,4 @@
-"""The whole front half in one screen: config → chapters → order → notes → typography → Book."""
+"""The whole front half in one screen: config → chapters (read, typeset) → order → notes → Book."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 from book import progress
+from book.cache import Cache
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation
 from book.manifest import order, read_chapters
 from book.transforms.notes import number_notes
-from book.transforms.typography import apply_typography
 
 # A fixed namespace so the default identifier depends on nothing but the title and authors.
 IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
@@ -59,7 +59,7 @@ def metadata(config: Config, chapters: list[Chapter]) -> Metadata:
     )
 
 
-def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
+def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = None) -> tuple[Book, Config]:
     """Read and check the manuscript; raises HaltBuild after any stage that found errors."""
     if not source_dir.is_dir():
         reporter.report(
@@ -71,8 +71,9 @@ def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
     # 1. configuration: every problem in book.yaml at once
     config = load_config(source_dir, reporter)
     reporter.halt_if_errors()
-    # 2. read every chapter file, then order and check the numbering
-    chapters = order(read_chapters(config, reporter), config, reporter)
+    # 2. read and typeset every chapter file (cached per file under BUILD/.cache), then order them
+    cache = Cache(build_dir, "chapters") if build_dir is not None else None
+    chapters = order(read_chapters(config, reporter, cache), config, reporter)
     reporter.halt_if_errors()
     book = Book(metadata(config, chapters), tuple(chapters))
     # 3. footnotes → book-wide endnotes
@@ -80,7 +81,4 @@ def load_book(source_dir: Path, reporter: Reporter) -> tuple[Book, Config]:
         book = number_notes(book, reporter)
         bar.advance(len(book.chapters))
     reporter.halt_if_errors()
-    # 4. smart punctuation
-    if config.typography:
-        book = apply_typography(book)
     return book, config

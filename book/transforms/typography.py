@@ -62,6 +62,11 @@ def _chapter(chapter: Chapter, language: str) -> Chapter:
     )
 
 
+def typeset_chapter(chapter: Chapter, language: str) -> Chapter:
+    """One chapter with smart punctuation; chapters are independent, so this can be cached per file."""
+    return _chapter(chapter, quote_language(language))
+
+
 def apply_typography(book: Book) -> Book:
     """Return the book with smart punctuation in every text run, for the book's language."""
     language = quote_language(book.metadata.language)

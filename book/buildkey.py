@@ -1,0 +1,90 @@
+"""No-op builds: a key over every input of a command; unchanged key and outputs skip the build."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from book.cache import PACKAGE, STYLES, Cache, digest, files_digest
+from book.diagnostics import Diagnostic, Severity
+from book.ir import SourceLocation
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """What a successful build left: its outputs (with size and mtime) and the diagnostics it printed."""
+
+    outputs: list[Path]
+    diagnostics: list[Diagnostic]
+
+
+def _source_files(source_dir: Path) -> list[Path]:
+    return [
+        p
+        for p in source_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
+    ]
+
+
+def fingerprint(command: str, source_dir: Path, strict: bool) -> str:
+    """Everything the output depends on: sources, tool code, templates, styles, flags, date, fonts found."""
+    sources = _source_files(source_dir)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    # Without SOURCE_DATE_EPOCH the book's date is the newest source mtime, so mtimes count too.
+    mtimes = "" if epoch else str(max((int(p.stat().st_mtime) for p in sources), default=0))
+    code = files_digest([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("templates/**/*"), *STYLES.rglob("*")])
+    return digest(
+        command,
+        str(strict),
+        str(Path.cwd()),  # diagnostics print paths relative to it
+        str(source_dir.resolve()),
+        epoch,
+        mtimes,
+        code,
+        files_digest(sources),
+        os.environ.get("BOOK_JOBS", ""),
+    )
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def lookup(build_dir: Path, command: str, key: str) -> BuildRecord | None:
+    """The record of the last build of `command` if its key matches and its outputs are untouched."""
+    data = Cache(build_dir, "builds").get_json(command)
+    if not data or data.get("key") != key:
+        return None
+    outputs = [Path(p) for p in data["outputs"]]
+    try:
+        if [_stamp(p) for p in outputs] != data["stamps"]:
+            return None
+    except OSError:
+        return None
+    diagnostics = [
+        Diagnostic(
+            d["code"],
+            Severity[d["severity"].upper()],
+            d["message"],
+            SourceLocation(d["file"], d["line"] or 0, d["column"] or 0) if d["file"] is not None else None,
+        )
+        for d in data["diagnostics"]
+    ]
+    return BuildRecord(outputs, diagnostics)
+
+
+def store(
+    build_dir: Path, command: str, key: str, outputs: list[Path], diagnostics: list[Diagnostic]
+) -> None:
+    """Remember a successful build so an identical one can be skipped."""
+    Cache(build_dir, "builds").put_json(
+        command,
+        {
+            "key": key,
+            "outputs": [str(p) for p in outputs],
+            "stamps": [_stamp(p) for p in outputs],
+            "diagnostics": [d.as_dict() for d in diagnostics],
+        },
+    )
