@@ -165,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
         reporter.emit(fmt=args.format)
         print("book: interrupted; no output was replaced", file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the book: a full disk, a read-only build folder
+        reporter.emit(fmt=args.format)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"book: cannot write the output: {exc.strerror or exc}{where}; no output was replaced",
+            file=sys.stderr,
+        )
+        return EXIT_BOOK_ERRORS
     except Exception as exc:  # a bug in this tool, not in the user's book
         reporter.emit(fmt=args.format)
         if os.environ.get("BOOK_DEBUG"):

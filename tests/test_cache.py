@@ -1,0 +1,80 @@
+"""Incremental builds: a no-op is skipped, any changed input rebuilds, and cached output equals uncached."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from book import buildkey
+from book.cli import main
+
+EPOCH = "1700000000"
+
+
+def epub(source: Path, build: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["epub", "--source", str(source), "--build", str(build)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.delenv("BOOK_NO_CACHE", raising=False)
+
+
+def test_no_op_rebuild_is_skipped_and_replays_warnings(
+    sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sample_source / "book.yaml").write_text("title: Time Slip Reiwa Japan\n")  # chapter 36 gap: a warning
+    build = tmp_path / "build"
+    code, out, err = epub(sample_source, build, capsys)
+    assert code == 0 and "wrote" in out and "warning[M002]" in err
+    first = (build / "time-slip-reiwa-japan.epub").read_bytes()
+    code, out, err = epub(sample_source, build, capsys)
+    assert code == 0 and "up to date" in out and "warning[M002]" in err
+    assert (build / "time-slip-reiwa-japan.epub").read_bytes() == first
+
+
+def test_changed_inputs_rebuild(sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    build = tmp_path / "build"
+    epub(sample_source, build, capsys)
+    chapter = next(sample_source.glob("000_*.txt"))
+    chapter.write_text(chapter.read_text().replace("Stalin", "Molotov", 1))
+    _, out, _ = epub(sample_source, build, capsys)
+    assert "wrote" in out
+    # a removed or replaced output is rebuilt too
+    (build / "time-slip-reiwa-japan.epub").unlink()
+    _, out, _ = epub(sample_source, build, capsys)
+    assert "wrote" in out
+
+
+def test_a_style_change_rebuilds_everything(
+    sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(buildkey.STYLES, styles)
+    monkeypatch.setattr(buildkey, "STYLES", styles)
+    build = tmp_path / "build"
+    epub(sample_source, build, capsys)
+    assert "up to date" in epub(sample_source, build, capsys)[1]
+    (styles / "epub.css").write_text((styles / "epub.css").read_text() + "\n/* changed */\n")
+    assert "wrote" in epub(sample_source, build, capsys)[1]
+
+
+def test_cached_output_equals_uncached(
+    sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm = tmp_path / "warm"
+    epub(sample_source, warm, capsys)
+    chapter = next(sample_source.glob("001_*.txt"))
+    chapter.write_text(chapter.read_text() + "\n")  # forces a rebuild that reuses the chapter cache
+    epub(sample_source, warm, capsys)
+    monkeypatch.setenv("BOOK_NO_CACHE", "1")
+    cold = tmp_path / "cold"
+    epub(sample_source, cold, capsys)
+    assert not (cold / ".cache").exists()
+    name = "time-slip-reiwa-japan.epub"
+    assert (warm / name).read_bytes() == (cold / name).read_bytes()
