@@ -38,7 +38,9 @@ def test_no_op_rebuild_is_skipped_and_replays_warnings(
     assert (build / "time-slip-reiwa-japan.epub").read_bytes() == first
 
 
-def test_changed_inputs_rebuild(sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_changed_inputs_rebuild(
+    sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build = tmp_path / "build"
     epub(sample_source, build, capsys)
     chapter = next(sample_source.glob("000_*.txt"))
