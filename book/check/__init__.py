@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from book import progress
 from book.config import Config
-from book.diagnostics import Reporter
+from book.diagnostics import Reporter, display_path
 from book.ir import Book
 from book.output import output_path
 
@@ -20,8 +21,13 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     if not epub.exists() and not pdf.exists():
         reporter.report("E007", f"nothing to check in '{build_dir}': run 'make epub' or 'make pdf' first")
         return []
-    if epub.exists():
-        check_epub(epub, book, config, reporter)
-    if pdf.exists():
-        preflight_pdf(pdf, book, config, reporter)
+    targets = [(epub, check_epub, "EPUBCheck, Ace"), (pdf, preflight_pdf, "print preflight")]
+    present = [t for t in targets if t[0].exists()]
+    with progress.stage("validating", len(present)) as bar:
+        for path, check, what in present:
+            before = len(reporter.diagnostics)
+            check(path, book, config, reporter)
+            found = len(reporter.diagnostics) - before
+            print(f"checked {display_path(path)} ({what}): {found or 'no'} finding{'s' * (found != 1)}")
+            bar.advance()
     return []
