@@ -7,7 +7,7 @@ BUILD  ?= build
 BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 
-.PHONY: all epub pdf check manifest test lint bench clean distclean
+.PHONY: all epub pdf check manifest test lint bench tools clean distclean
 
 all: epub pdf
 
@@ -41,6 +41,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m book.bench
+
+# System tools for the validators and visual checks (root on Debian): poppler, calibre,
+# chromium, fonts, and DAISY Ace in .tools/. CI runs the same scripts.
+tools:
+	for setup in .ci/setup-*.sh; do bash $$setup || exit 1; done
 
 clean:
 	rm -rf $(BUILD)
