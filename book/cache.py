@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -79,3 +80,42 @@ class Cache:
 
     def put_json(self, key: str, value: Any) -> None:
         self.put(key, json.dumps(value, sort_keys=True).encode("utf-8"))
+
+
+class Bundle:
+    """Many small cached values in one file: read whole on first use, written whole by `save()`.
+
+    One file instead of one per entry: a thousand chapters cost one read and one write, not a
+    thousand. `save()` keeps only the entries this build used, so the bundle never grows stale.
+    """
+
+    def __init__(self, build_dir: Path, namespace: str) -> None:
+        self.path = build_dir / ".cache" / f"{namespace}.pickle"
+        self._old: dict[str, Any] | None = None
+        self._used: dict[str, Any] = {}
+
+    def _load(self) -> dict[str, Any]:
+        if self._old is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    loaded = pickle.load(handle)
+                self._old = loaded if isinstance(loaded, dict) else {}
+            except Exception:  # missing, truncated or from another version: start empty
+                self._old = {}
+        return self._old
+
+    def get(self, key: str) -> Any:
+        if not enabled():
+            return None
+        value = self._load().get(key)
+        if value is not None:
+            self._used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if enabled():
+            self._used[key] = value
+
+    def save(self) -> None:
+        if enabled() and self._used.keys() != self._load().keys():
+            atomic_write(self.path, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

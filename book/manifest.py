@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from book import progress
-from book.cache import Cache, code_digest, digest
+from book.cache import Bundle, code_digest, digest
 from book.config import Config, confine
 from book.diagnostics import Diagnostic, Reporter, display_path
 from book.ir import Book, Chapter, Paragraph, SectionHeading, SourceLocation, Text
@@ -31,7 +30,7 @@ def discover(config: Config) -> list[Path]:
     )
 
 
-def read_chapters(config: Config, reporter: Reporter, cache: Cache | None = None) -> list[Chapter]:
+def read_chapters(config: Config, reporter: Reporter, cache: Bundle | None = None) -> list[Chapter]:
     """Read (and typeset) every chapter file; every unreadable one is reported, none silently skipped."""
     chapters: list[Chapter] = []
     listed_at = config.location("chapters")
@@ -42,11 +41,13 @@ def read_chapters(config: Config, reporter: Reporter, cache: Cache | None = None
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
+    if cache:
+        cache.save()
     return chapters
 
 
 def _read_one(
-    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter, cache: Cache | None
+    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter, cache: Bundle | None
 ) -> Chapter | None:
     """Read one chapter file, or report why it cannot be read."""
     shown = display_path(path)
@@ -67,19 +68,17 @@ def _read_one(
     key = digest(
         data, shown, config.language, str(config.typography), code_digest("readers/*.py", "transforms/*.py")
     )
-    cached = cache.get(key) if cache else None
-    if cached is not None:
-        found: tuple[Chapter | None, list[Diagnostic]] = pickle.loads(cached)
-        reporter.extend(found[1])
-        return found[0]
-    local = Reporter()
-    chapter = read_chapter(data, shown, local)
-    if chapter is not None and config.typography:
-        chapter = typeset_chapter(chapter, config.language)
-    reporter.extend(local.diagnostics)
-    if cache:
-        cache.put(key, pickle.dumps((chapter, local.diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
-    return chapter
+    cached: tuple[Chapter | None, list[Diagnostic]] | None = cache.get(key) if cache else None
+    if cached is None:
+        local = Reporter()
+        chapter = read_chapter(data, shown, local)
+        if chapter is not None and config.typography:
+            chapter = typeset_chapter(chapter, config.language)
+        cached = (chapter, local.diagnostics)
+        if cache:
+            cache.put(key, cached)
+    reporter.extend(cached[1])
+    return cached[0]
 
 
 def _ranges(numbers: Iterable[int]) -> str:

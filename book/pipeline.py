@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from book import progress
-from book.cache import Cache
+from book.cache import Bundle
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation
@@ -72,7 +72,7 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     config = load_config(source_dir, reporter)
     reporter.halt_if_errors()
     # 2. read and typeset every chapter file (cached per file under BUILD/.cache), then order them
-    cache = Cache(build_dir, "chapters") if build_dir is not None else None
+    cache = Bundle(build_dir, "chapters") if build_dir is not None else None
     chapters = order(read_chapters(config, reporter, cache), config, reporter)
     reporter.halt_if_errors()
     book = Book(metadata(config, chapters), tuple(chapters))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from book import progress
+from book.cache import Bundle, code_digest, digest
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
@@ -11,6 +13,7 @@ from book.output import atomic_path, output_path
 from book.writers import epub_package
 from book.writers.epub_cover import ROOT, CoverError, CoverImage, generate_cover, load_cover
 from book.writers.epub_docs import (
+    Document,
     chapter_document,
     cover_document,
     endnotes_document,
@@ -31,6 +34,33 @@ def _cover(book: Book, config: Config, reporter: Reporter) -> CoverImage | None:
         return None
 
 
+def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Document]:
+    """Each chapter's XHTML, cached. A chapter's IR is a pure function of its file, its path, its first
+    endnote number, the language and typography settings and the code: those are the key."""
+    cache = Bundle(build_dir, "epub-chapters")
+    code = code_digest("readers/*.py", "transforms/*.py", "writers/epub*.py")
+    documents = []
+    with progress.stage("writing", len(book.chapters)) as bar:
+        for chapter in book.chapters:
+            first_note = chapter.notes[0].number if chapter.notes else 0
+            key = digest(
+                chapter.sha256,
+                chapter.location.path,
+                str(first_note),
+                config.language,
+                str(config.typography),
+                code,
+            )
+            document: Document | None = cache.get(key)
+            if document is None:
+                document = chapter_document(book, chapter)
+                cache.put(key, document)
+            documents.append(document)
+            bar.advance()
+    cache.save()
+    return documents
+
+
 def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
     """Write `build/<slug>.epub`; on a problem report it and leave any previous EPUB in place."""
     target = output_path(book.metadata.title, build_dir, "epub")
@@ -40,7 +70,7 @@ def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
         return []
     # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
     front = [cover_document(book, cover.file_name), titlepage_document(book)]
-    body = [chapter_document(book, chapter) for chapter in book.chapters]
+    body = _chapter_documents(book, config, build_dir)
     endnotes = endnotes_document(book)
     if endnotes is not None:
         body.append(endnotes)

@@ -132,6 +132,13 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
     """Write the EPUB to `target` with fixed entry order and timestamps: same book, same bytes."""
     staged = io.BytesIO()
     modified = meta.modified.astimezone(dt.UTC)
+    # ebooklib only needs the documents' names for the OPF; handing it empty XHTML saves
+    # compressing every chapter twice (once by ebooklib, once by the deterministic re-zip below).
+    documents: dict[str, bytes] = {}
+    for item in book.get_items():
+        if item.media_type == "application/xhtml+xml":
+            documents[f"{book.FOLDER_NAME}/{item.file_name}"] = item.content
+            item.content = b""
     # epub3_pages off: ebooklib would otherwise scan our documents for a bogus page-list.
     # mtime: ebooklib stamps dcterms:modified with the local clock unless given one; ours is UTC.
     epub.EpubWriter(
@@ -142,7 +149,10 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
     # ebooklib's zip entries carry the wall-clock time; copy them out in a fixed order instead.
     with zipfile.ZipFile(staged) as source:
         names = source.namelist()
-        entries = {name: source.read(name) for name in names}
+        entries = {name: documents.get(name) or source.read(name) for name in names}
+    for item in book.get_items():
+        if item.media_type == "application/xhtml+xml":
+            item.content = documents[f"{book.FOLDER_NAME}/{item.file_name}"]
     opf_name = next(n for n in names if n.endswith(".opf"))
     entries[opf_name] = _fix_opf(entries[opf_name], meta.language)
     first = ["mimetype", "META-INF/container.xml", opf_name]
