@@ -45,3 +45,43 @@ def test_converts_to_azw3_cleanly_and_metadata_reads(synth: Callable[..., Path],
         assert re.search(r"^Title\s*:\s*Synthetic Saga$", meta, re.MULTILINE), meta
         assert re.search(r"^Author\(s\)\s*:\s*Test Author", meta, re.MULTILINE), meta
         assert re.search(r"^Languages\s*:\s*eng$", meta, re.MULTILINE), meta
+
+
+def test_azw3_keeps_the_nested_toc_and_working_note_links(synth: Callable[..., Path], tmp_path: Path) -> None:
+    """Read the Kindle file back (AZW3 → EPUB with calibre) and look at what a Kindle would show."""
+    import zipfile
+
+    from lxml import etree
+
+    source = synth(chapters=8, notes_per_chapter=3)
+    _, _, epub = build(source, tmp_path / "build")
+    azw3, back = tmp_path / "out.azw3", tmp_path / "back.epub"
+    _calibre("ebook-convert", str(epub), str(azw3))
+    _calibre("ebook-convert", str(azw3), str(back))
+    with zipfile.ZipFile(back) as z:
+        ncx_name = next(n for n in z.namelist() if n.endswith(".ncx"))
+        ncx = etree.fromstring(z.read(ncx_name))
+        docs = {n: z.read(n) for n in z.namelist() if n.endswith((".html", ".xhtml", ".htm"))}
+    ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    # arcs hold chapters, and chapters hold their section headings: at least three levels survive
+    depth = max(
+        len(p.xpath("ancestor::n:navPoint", namespaces=ns)) for p in ncx.xpath("//n:navPoint", namespaces=ns)
+    )
+    assert depth >= 2, "the ToC lost its nesting"
+    labels = ncx.xpath("//n:navPoint/n:navLabel/n:text/text()", namespaces=ns)
+    assert any("Siberian War of Independence" in label for label in labels)
+    # every note reference still points at an element that exists
+    ids: dict[str, set[str]] = {}
+    refs: list[tuple[str, str]] = []
+    for name, data in docs.items():
+        root = etree.fromstring(data, etree.HTMLParser())
+        ids[name.rsplit("/", 1)[-1]] = set(root.xpath("//@id"))
+        for href in root.xpath(
+            "//a[sup or ancestor::sup or contains(@class,'noteref')]/@href | //sup/a/@href"
+        ):
+            if "#" in href:
+                file, _, anchor = href.rpartition("#")
+                refs.append((file.rsplit("/", 1)[-1] or name.rsplit("/", 1)[-1], anchor))
+    assert len(refs) >= 8 * 3
+    broken = [r for r in refs if r[1] not in ids.get(r[0], set())]
+    assert broken == []
