@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from book.cache import PACKAGE, STYLES, Cache, digest, files_digest
-from book.diagnostics import Diagnostic, Severity
+from book.cache import Cache, code_digest, digest, files_digest
+from book.config import confine, load_config
+from book.diagnostics import Diagnostic, Reporter, Severity
 from book.ir import SourceLocation
+from book.manifest import discover
 
 
 @dataclass(frozen=True)
@@ -19,21 +21,27 @@ class BuildRecord:
     diagnostics: list[Diagnostic]
 
 
-def _source_files(source_dir: Path) -> list[Path]:
-    return [
-        p
-        for p in source_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
-    ]
+def _inputs(source_dir: Path) -> list[Path] | None:
+    """The files a build reads: book.yaml, the cover and the chapter files, all inside the folder.
+
+    None when book.yaml has errors: such a build reports them and is never recorded.
+    """
+    reporter = Reporter()
+    config = load_config(source_dir, reporter)
+    if reporter.errors:
+        return None
+    files = [p for p in discover(config) if confine(source_dir, p.name) is not None or config.chapters]
+    return [*files, *(p for p in (config.path, config.cover) if p is not None)]
 
 
-def fingerprint(command: str, source_dir: Path, strict: bool) -> str:
-    """Everything the output depends on: sources, tool code, templates, styles, flags, date, fonts found."""
-    sources = _source_files(source_dir)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+def fingerprint(command: str, source_dir: Path, strict: bool) -> str | None:
+    """Everything the output depends on: sources, tool code, templates, styles, flags, date, libraries."""
+    sources = _inputs(source_dir)
+    if sources is None:
+        return None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     # Without SOURCE_DATE_EPOCH the book's date is the newest source mtime, so mtimes count too.
-    mtimes = "" if epoch else str(max((int(p.stat().st_mtime) for p in sources), default=0))
-    code = files_digest([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("templates/**/*"), *STYLES.rglob("*")])
+    mtimes = "" if epoch else str(max((int(p.stat().st_mtime) for p in sources if p.exists()), default=0))
     return digest(
         command,
         str(strict),
@@ -41,7 +49,7 @@ def fingerprint(command: str, source_dir: Path, strict: bool) -> str:
         str(source_dir.resolve()),
         epoch,
         mtimes,
-        code,
+        code_digest("**/*.py"),
         files_digest(sources),
         os.environ.get("BOOK_JOBS", ""),
     )

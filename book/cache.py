@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -15,6 +16,18 @@ from book.output import atomic_write
 
 PACKAGE = Path(__file__).resolve().parent
 STYLES = PACKAGE.parent / "styles"
+LIBRARIES = (
+    "docutils",
+    "ebooklib",
+    "jinja2",
+    "lxml",
+    "pillow",
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "pyphen",
+    "pikepdf",
+)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -29,8 +42,10 @@ def digest(*parts: bytes | str) -> str:
 
 def files_digest(paths: Iterable[Path]) -> str:
     """One hash over files' names and contents, in a stable order."""
-    items = sorted((str(p), p.read_bytes()) for p in paths if p.is_file())
-    return digest(*(x for item in items for x in item))
+    h = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        h.update(digest(str(path), path.read_bytes()).encode())  # one file in memory at a time
+    return h.hexdigest()
 
 
 @cache
@@ -41,10 +56,21 @@ def code_digest(*modules: str) -> str:
     always included, so any change to them invalidates every cached piece.
     """
     paths: list[Path] = []
-    for pattern in (*modules, "ir.py", "templates/**/*"):
+    for pattern in (*modules, "ir.py", "diagnostics.py", "templates/**/*"):
         paths += PACKAGE.glob(pattern)
     paths += STYLES.rglob("*")
-    return files_digest(paths)
+    return digest(files_digest(paths), *_library_versions())
+
+
+def _library_versions() -> list[str]:
+    """The versions of the libraries whose output lands in the book: an upgrade invalidates the cache."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}==none")
+    return versions
 
 
 def enabled() -> bool:

@@ -120,11 +120,12 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     """Load the book, then do what the command asks; diagnostics are collected in `reporter`."""
     if not getattr(args, "ir", False):
         progress.enable(sys.stdout)
-    cacheable = args.command in ("epub", "pdf") and args.source.is_dir()
-    if cacheable:
+    key = None
+    if args.command in ("epub", "pdf") and args.source.is_dir():
         # A no-op build: same sources, code, styles, flags and date as the last good build, whose
         # outputs are untouched. Say so, replay its warnings, and skip everything else.
         key = buildkey.fingerprint(args.command, args.source, args.strict)
+    if key is not None:
         record = buildkey.lookup(args.build, args.command, key)
         if record is not None:
             reporter.diagnostics.extend(record.diagnostics)
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     for path in outputs:
         print(f"wrote {display_path(path)}")
     reporter.halt_if_errors()
-    if cacheable and outputs:
+    if key is not None and outputs:
         buildkey.store(build_dir, args.command, key, outputs, reporter.diagnostics)
     return EXIT_OK
 

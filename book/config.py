@@ -20,6 +20,13 @@ CONFIG_NAME = "book.yaml"
 # BCP 47 in the shape e-readers accept: a 2-3 letter language, then subtags (en, en-GB, ja-Latn-JP).
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 GAP_RANGE_RE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
+MAX_GAP_RANGE = 100_000
+# Dates as OPF's dc:date wants them (W3CDTF): YYYY, YYYY-MM, YYYY-MM-DD, optionally a time.
+W3CDTF_RE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?)?)?$"
+)
+# C0/C1 control characters: no XML document, so no EPUB, may hold them.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 PRINT_PROFILES = ("kdp", "ingram", "proof")
 
@@ -71,6 +78,9 @@ def _string(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise _Invalid("must not be empty")
+    bad = CONTROL_RE.search(text)
+    if bad:
+        raise _Invalid(f"contains the control character U+{ord(bad.group()):04X}, which no e-book may hold")
     return text
 
 
@@ -88,13 +98,23 @@ def _language(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime):
+        # A YAML timestamp without a zone is UTC (YAML 1.1); OPF wants the zone spelled out.
+        return (
+            value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if value.tzinfo
+            else (value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        )
+    if isinstance(value, dt.date):
         return value.isoformat()
     text = _string(value)
+    match = W3CDTF_RE.match(text)
     try:
-        dt.date.fromisoformat(text[:10]) if len(text) >= 10 else int(text)
+        if not match:
+            raise ValueError(text)
+        dt.date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
     except ValueError as exc:
-        raise _Invalid(f"{text!r} is not a date (YYYY, or YYYY-MM-DD)") from exc
+        raise _Invalid(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from exc
     return text
 
 
@@ -114,6 +134,8 @@ def _gaps(value: Any) -> frozenset[int]:
         match = GAP_RANGE_RE.match(str(item))
         if not match or int(match[1]) > int(match[2]):
             raise _Invalid(f"{item!r} is not a chapter number or a range like 36-40")
+        if int(match[2]) - int(match[1]) >= MAX_GAP_RANGE:
+            raise _Invalid(f"{item!r} spans more than {MAX_GAP_RANGE:,} chapters")
         gaps.update(range(int(match[1]), int(match[2]) + 1))
     return frozenset(gaps)
 
@@ -208,8 +230,9 @@ def _mapping_items(
             values[key] = (schema[key](raw), loc)
         except _Invalid as exc:
             reporter.report("C003", f"'{name}': {exc}", loc)
-        except yaml.YAMLError as exc:
-            reporter.report("C003", f"'{name}': {exc}", loc)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            # PyYAML builds dates and numbers eagerly: `2024-02-30` raises ValueError here.
+            reporter.report("C003", f"'{name}': cannot read the value: {exc}", loc)
     return values
 
 
@@ -267,12 +290,19 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
     chapters: tuple[Path, ...] | None = None
     if "chapters" in given:
         found: list[Path] = []
-        for name in given["chapters"]:
+        chapters_node = next(v for k, v in root.value if k.value == "chapters")
+        items = chapters_node.value if isinstance(chapters_node, yaml.SequenceNode) else []
+        for index, name in enumerate(given["chapters"]):
+            # Point at the list item itself when the list is written one item per line.
+            mark = items[index].start_mark if index < len(items) else None
+            loc = SourceLocation(shown, mark.line + 1, mark.column + 1) if mark else locations["chapters"]
             resolved = confine(source_dir, name)
             if resolved is None:
                 reporter.report(
-                    "C004", f"chapter '{name}' is outside the source folder", locations["chapters"]
+                    "C004", f"chapter '{name}' is outside the source folder; it was not read", loc
                 )
+            elif not resolved.is_file():
+                reporter.report("C005", f"chapter file '{name}' listed in chapters: does not exist", loc)
             else:
                 found.append(resolved)
         chapters = tuple(found)

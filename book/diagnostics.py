@@ -28,6 +28,7 @@ class Severity(enum.IntEnum):
 CODES: dict[str, tuple[Severity, str]] = {
     # usage and configuration (exit code 2)
     "U001": (Severity.ERROR, "the source folder does not exist"),
+    "U002": (Severity.ERROR, "SOURCE_DATE_EPOCH is set but is not a whole number of seconds"),
     "C001": (Severity.ERROR, "book.yaml is not valid YAML"),
     "C002": (Severity.ERROR, "book.yaml has a key this tool does not know"),
     "C003": (Severity.ERROR, "a book.yaml value has the wrong type or an invalid value"),
@@ -54,7 +55,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E002": (Severity.ERROR, "EPUBCheck reported a warning (warnings fail the build)"),
     "E003": (Severity.ERROR, "DAISY Ace reported an accessibility violation"),
     "E004": (Severity.ERROR, "a validator could not run"),
-    "E005": (Severity.INFO, "DAISY Ace was skipped (node or Ace not installed)"),
+    "E005": (Severity.WARNING, "DAISY Ace was skipped (node or Ace not installed; `make tools`)"),
     "E006": (Severity.ERROR, "the cover image cannot be used"),
     "E007": (Severity.ERROR, "there is no built EPUB to check"),
     # PDF backend and its print preflight (book/writers/pdf.py, book/check/pdf.py)
@@ -101,17 +102,25 @@ class Diagnostic:
         }
 
     def github_annotation(self) -> str:
+        """A GitHub Actions workflow command, escaped as the runner expects."""
         command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(self.severity, "notice")
-        props = [f"title={self.code}"]
+        props = [("title", self.code)]
         if self.location:
-            props.insert(0, f"file={self.location.path}")
+            props.insert(0, ("file", self.location.path))
             if self.location.line:
-                props.insert(1, f"line={self.location.line}")
+                props.insert(1, ("line", str(self.location.line)))
                 if self.location.column:
-                    props.insert(2, f"col={self.location.column}")
-        # GitHub's workflow-command escaping for the message part.
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{command} {','.join(props)}::{msg}"
+                    props.insert(2, ("col", str(self.location.column)))
+        joined = ",".join(f"{key}={_escape(value, property_value=True)}" for key, value in props)
+        return f"::{command} {joined}::{_escape(self.message)}"
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    """The runner's escaping: %, CR and LF everywhere; also `:` and `,` inside property values."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
 
 
 class HaltBuild(Exception):

@@ -33,11 +33,10 @@ def discover(config: Config) -> list[Path]:
 def read_chapters(config: Config, reporter: Reporter, cache: Bundle | None = None) -> list[Chapter]:
     """Read (and typeset) every chapter file; every unreadable one is reported, none silently skipped."""
     chapters: list[Chapter] = []
-    listed_at = config.location("chapters")
     paths = discover(config)
     with progress.stage("reading", len(paths)) as bar:
         for path in paths:
-            chapter = _read_one(path, config, listed_at, reporter, cache)
+            chapter = _read_one(path, config, reporter, cache)
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
@@ -46,14 +45,9 @@ def read_chapters(config: Config, reporter: Reporter, cache: Bundle | None = Non
     return chapters
 
 
-def _read_one(
-    path: Path, config: Config, listed_at: SourceLocation | None, reporter: Reporter, cache: Bundle | None
-) -> Chapter | None:
+def _read_one(path: Path, config: Config, reporter: Reporter, cache: Bundle | None) -> Chapter | None:
     """Read one chapter file, or report why it cannot be read."""
     shown = display_path(path)
-    if config.chapters is not None and not path.is_file():
-        reporter.report("M003", f"chapter file '{shown}' listed in book.yaml does not exist", listed_at)
-        return None
     if config.chapters is None and confine(config.source_dir, path.name) is None:
         reporter.report(
             "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)

@@ -46,7 +46,7 @@ def slugify(title: str) -> str:
     text = unicodedata.normalize("NFKD", title)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^\w]+", "-", text).strip("-_")
-    return slug[:80] or "book"
+    return slug[:80].strip("-_") or "book"
 
 
 def output_path(title: str, build_dir: Path, extension: str) -> Path:

@@ -20,11 +20,27 @@ from book.transforms.notes import number_notes
 IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
 
 
-def build_date(config: Config, chapters: list[Chapter]) -> dt.datetime:
+# The largest timestamp a date can hold (9999-12-31); beyond it datetime overflows.
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch(reporter: Reporter) -> int | None:
+    """SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: whole seconds since 1970, or unset."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > MAX_EPOCH:
+        reporter.report(
+            "U002", f"SOURCE_DATE_EPOCH is {raw[:40]!r}; it must be a whole number of seconds since 1970"
+        )
+        return None
+    return int(raw)
+
+
+def build_date(config: Config, chapters: list[Chapter], epoch: int | None) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the newest source file's mtime; never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
     paths = [Path(c.location.path) for c in chapters]
     if config.path is not None:
         paths.append(config.path)
@@ -33,7 +49,7 @@ def build_date(config: Config, chapters: list[Chapter]) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(newest), dt.UTC)
 
 
-def metadata(config: Config, chapters: list[Chapter]) -> Metadata:
+def metadata(config: Config, chapters: list[Chapter], epoch: int | None = None) -> Metadata:
     """Metadata from book.yaml, with the title inferred from the chapters' trailers, else the folder."""
     title = config.title
     if title is None:
@@ -48,7 +64,7 @@ def metadata(config: Config, chapters: list[Chapter]) -> Metadata:
         title=title,
         language=config.language,
         identifier=identifier,
-        modified=build_date(config, chapters),
+        modified=build_date(config, chapters, epoch),
         subtitle=config.subtitle,
         authors=config.authors,
         publisher=config.publisher,
@@ -68,14 +84,15 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
             SourceLocation(display_path(source_dir)),
         )
         reporter.halt_if_errors()
-    # 1. configuration: every problem in book.yaml at once
+    # 1. configuration: every problem in book.yaml (and the environment) at once
     config = load_config(source_dir, reporter)
+    epoch = source_date_epoch(reporter)
     reporter.halt_if_errors()
     # 2. read and typeset every chapter file (cached per file under BUILD/.cache), then order them
     cache = Bundle(build_dir, "chapters") if build_dir is not None else None
     chapters = order(read_chapters(config, reporter, cache), config, reporter)
     reporter.halt_if_errors()
-    book = Book(metadata(config, chapters), tuple(chapters))
+    book = Book(metadata(config, chapters, epoch), tuple(chapters))
     # 3. footnotes → book-wide endnotes
     with progress.stage("notes", len(book.chapters)) as bar:
         book = number_notes(book, reporter)

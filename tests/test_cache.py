@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from book import buildkey
 from book.cli import main
 
 EPOCH = "1700000000"
@@ -56,14 +56,29 @@ def test_changed_inputs_rebuild(
 def test_a_style_change_rebuilds_everything(
     sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from book import cache
+    from book.writers import epub as epub_writer
+
     styles = tmp_path / "styles"
-    shutil.copytree(buildkey.STYLES, styles)
-    monkeypatch.setattr(buildkey, "STYLES", styles)
+    shutil.copytree(cache.STYLES, styles)
+    # Point every reader of the stylesheet (the writer, the cache keys) at the copy.
+    monkeypatch.setattr(cache, "STYLES", styles)
+    monkeypatch.setattr(epub_writer, "STYLESHEET", styles / "epub.css")
+    cache.code_digest.cache_clear()
     build = tmp_path / "build"
     epub(sample_source, build, capsys)
     assert "up to date" in epub(sample_source, build, capsys)[1]
     (styles / "epub.css").write_text((styles / "epub.css").read_text() + "\n/* changed */\n")
+    cache.code_digest.cache_clear()
     assert "wrote" in epub(sample_source, build, capsys)[1]
+    with zipfile.ZipFile(build / "time-slip-reiwa-japan.epub") as z:
+        assert b"/* changed */" in z.read("EPUB/css/epub.css")
+    # and the rebuilt book is the one a build without any cache makes
+    monkeypatch.setenv("BOOK_NO_CACHE", "1")
+    epub(sample_source, tmp_path / "cold", capsys)
+    name = "time-slip-reiwa-japan.epub"
+    assert (build / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+    cache.code_digest.cache_clear()
 
 
 def test_cached_output_equals_uncached(

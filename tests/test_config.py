@@ -86,3 +86,27 @@ def test_source_date_epoch_sets_the_modified_date(monkeypatch, sample_source: Pa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     book = load(sample_source)[0]
     assert book and book.metadata.modified.isoformat() == "2023-11-14T22:13:20+00:00"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'title: "\\u0001bad"\n',
+        "date: 2024-02-30\n",
+        "title: 2024-02-30\n",
+        "date: 2024-01-01 garbage\n",
+        "known_gaps: '0-2000000000'\n",
+        "author: [ok, {nested: map}]\n",
+    ],
+)
+def test_bad_values_are_c003_at_their_line_never_a_crash(tmp_path: Path, text: str) -> None:
+    _, reporter = config_for(tmp_path, "language: en\n" + text)
+    assert [(d.code, d.location.line) for d in reporter.diagnostics] == [("C003", 2)]  # type: ignore[union-attr]
+
+
+def test_yaml_timestamps_become_w3cdtf(tmp_path: Path) -> None:
+    config, reporter = config_for(tmp_path, "date: 2024-05-01 10:30:00\n")
+    assert not reporter.diagnostics and config.date == "2024-05-01T10:30:00Z"  # type: ignore[attr-defined]

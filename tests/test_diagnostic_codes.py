@@ -127,9 +127,9 @@ def test_chapters_list_naming_a_missing_file(tmp_path: Path, capsys: pytest.Capt
     chapter(source, "a.txt", GOOD)
     (source / "book.yaml").write_text("title: T\nchapters:\n  - a.txt\n  - b.txt\n")
     status, diagnostics = run(source, tmp_path / "build", capsys)
-    d = only(diagnostics, "M003")
-    assert "b.txt" in d["message"] and d["file"].endswith("book.yaml") and d["line"] == 2
-    assert status == 1
+    d = only(diagnostics, "C005")
+    assert "b.txt" in d["message"] and d["file"].endswith("book.yaml") and (d["line"], d["column"]) == (4, 5)
+    assert status == 2
 
 
 def test_chapters_path_outside_the_source_folder_is_never_read(
@@ -157,6 +157,23 @@ def test_chapter_file_that_cannot_be_read(
     status, diagnostics = run(source, tmp_path / "build", capsys)
     d = only(diagnostics, "R005")
     assert d["file"].endswith("b.txt") and status == 1
+
+
+def test_bad_source_date_epoch_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chapter(tmp_path / "src", "a.txt", GOOD)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    status, diagnostics = run(tmp_path / "src", tmp_path / "build", capsys)
+    assert status == 2 and "SOURCE_DATE_EPOCH" in only(diagnostics, "U002")["message"]
+
+
+def test_github_annotation_escapes_file_names_and_messages() -> None:
+    from book.diagnostics import Diagnostic, Severity
+    from book.ir import SourceLocation
+
+    d = Diagnostic("N001", Severity.ERROR, "50% done\nnext", SourceLocation("a,b:c.txt", 3, 1))
+    assert d.github_annotation() == "::error file=a%2Cb%3Ac.txt,line=3,col=1,title=N001::50%25 done%0Anext"
 
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,17 +64,18 @@ class _Counts:
 
 def decode(data: bytes, shown: str, reporter: Reporter) -> str | None:
     """UTF-8 (with or without BOM) → text with `\\n` line ends; report where invalid bytes are."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[bom:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = exc.start - line_start + 1
+        # Editors count characters, not bytes: decode what precedes the bad byte on its line.
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         reporter.report(
             "R001",
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start + bom} of the file "
             f"(save the file as UTF-8)",
             SourceLocation(shown, line, column),
         )
@@ -119,6 +120,11 @@ def parse_inlines(text: str, shown: str, line: int, column: int = 1) -> tuple[In
     if rest:
         inlines.append(Text(rest))
     return tuple(inlines)
+
+
+def _next_content(lines: list[str], index: int) -> str | None:
+    """The next non-blank line after `index`, or None at the end of the file."""
+    return next((line for line in lines[index + 1 :] if line.strip()), None)
 
 
 def _is_heading(line: str) -> bool:
@@ -192,13 +198,28 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
             continue
         in_header = False
         if NOTES_SEPARATOR_RE.match(line):
-            counts.notes_separators += 1
-            in_notes = True
-            after_break = False
+            upcoming = _next_content(lines, index)
+            if (
+                in_notes
+                or upcoming is None
+                or NOTES_HEADING_RE.match(upcoming)
+                or NOTE_DEFINITION_RE.match(upcoming)
+            ):
+                counts.notes_separators += 1
+                in_notes = True
+                after_break = False
+                continue
+            # Tildes with more text after them: the author's own divider, kept as a scene break.
+            blocks.append(SceneBreak(loc))
+            after_break = True
             continue
-        if in_notes and not notes and NOTES_HEADING_RE.match(line):
-            counts.notes_headings += 1
-            continue
+        if not notes and NOTES_HEADING_RE.match(line):
+            upcoming = _next_content(lines, index)
+            # `Notes` heads the notes block after tildes, or right before the first definition.
+            if in_notes or (upcoming is not None and NOTE_DEFINITION_RE.match(upcoming)):
+                counts.notes_headings += 1
+                in_notes = True
+                continue
         definition = NOTE_DEFINITION_RE.match(line)
         if definition:
             in_notes = True  # a definition without a separator still starts the notes block

@@ -70,7 +70,8 @@ def chapter_label(chapter: Chapter) -> str:
 
 def chapter_heading(chapter: Chapter) -> str:
     """The chapter's full name, as used in document titles and the endnote group headings."""
-    return f"{chapter_label(chapter)}: {chapter.title}"
+    # A title line that is only a number (`001`) gives a chapter with no title: no dangling colon.
+    return f"{chapter_label(chapter)}: {chapter.title}" if chapter.title else chapter_label(chapter)
 
 
 def _inlines(inlines: tuple[Inline, ...]) -> tuple[InlineView, ...]:

@@ -195,3 +195,25 @@ def test_unreadable_files_are_errors_with_a_position(data: bytes, code: str, lin
     (d,) = reporter.diagnostics
     assert d.code == code and d.location is not None
     assert (d.location.path, d.location.line, d.location.column) == ("source/ch.txt", line, column)
+
+
+def test_notes_heading_without_a_separator_is_stripped() -> None:
+    chapter, _ = read("006 - T\n\nText *1 here.\n\nNotes\n\n*1: The note.\n")
+    assert chapter is not None
+    assert plain(chapter) == ["Text^1 here."]
+    assert chapter.strip.notes_headings == 1 and len(chapter.notes) == 1
+
+
+def test_tildes_with_text_after_them_are_a_scene_break_not_noise() -> None:
+    chapter, _ = read("007 - T\n\nBefore.\n\n~~~~~~~~\n\nShort Heading\n\nAfter.\n")
+    assert chapter is not None
+    assert plain(chapter) == ["Before.", "---", "## Short Heading", "After."]
+    assert chapter.strip.notes_separators == 0
+
+
+def test_invalid_byte_position_counts_the_bom_and_characters() -> None:
+    chapter, reporter = read(b"\xef\xbb\xbf001 - T\n\n\xc3\xa9t\xc3\xa9 \xff\n")
+    assert chapter is None
+    (d,) = reporter.diagnostics
+    assert (d.location.line, d.location.column) == (3, 5)  # type: ignore[union-attr]
+    assert "byte offset 18 of the file" in d.message
