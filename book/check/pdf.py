@@ -63,11 +63,10 @@ def check_fonts(it: Inspection, expect: Expect) -> None:
     """P001: every font, used or merely listed, carries its font program."""
     missing: dict[str, list[int]] = {}
     for number, page in enumerate(it.pdf.pages, 1):
-        fonts = dict(page_fonts(page))
-        fonts.update(it.ink[number - 1].fonts)
-        for name, font in fonts.items():
-            if not font_is_embedded(font):
-                missing.setdefault(name, []).append(number)
+        # Not a dict by name: a book joined from parts has distinct subsets under one name.
+        fonts = [*page_fonts(page), *it.ink[number - 1].fonts.items()]
+        for name in sorted({name for name, font in fonts if not font_is_embedded(font)}):
+            missing.setdefault(name, []).append(number)
     for name, pages in missing.items():
         it.report("P001", f"font '{name}' is not embedded (pages {_pages(pages)})")
 

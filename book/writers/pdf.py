@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from book import progress
+from book.cache import digest
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book, Inline, SourceLocation, Text
 from book.output import atomic_path, output_path
-from book.writers import fonts
+from book.writers import fonts, pdf_parts
 from book.writers.pdf_css import generated_css
 from book.writers.pdf_fetch import ConfinedFetcher
-from book.writers.pdf_html import render_html
-from book.writers.pdf_post import finish
+from book.writers.pdf_html import Selection, has_notes, render_html
+from book.writers.pdf_merge import merge
+from book.writers.pdf_parts import FOLIOS_PER_SHEET, Job, Part, Renderer
+from book.writers.pdf_post import finish, finish_pdf
 from book.writers.trim import PAGE_LIMITS, Trim, gutter_for, margins_for, parse_trim
 
 PRINT_CSS = fonts.STYLES_DIR / "print.css"
@@ -90,7 +95,8 @@ def check_glyphs(book: Book, config: Config, setup: PrintSetup, reporter: Report
     chain = ", ".join([fonts.TEXT_FAMILY, *(f.family for f in setup.fallbacks)]) or fonts.TEXT_FAMILY
     ok = True
     for text, location in _texts(book, config):
-        missing = sorted({c for c in text if fonts.needs_glyph(c) and ord(c) not in covered})
+        # Distinct characters first: a book is millions of characters but a few hundred distinct.
+        missing = sorted(c for c in set(text) if ord(c) not in covered and fonts.needs_glyph(c))
         if missing:
             ok = False
             shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
@@ -139,11 +145,11 @@ def estimate_pages(book: Book, trim: Trim) -> int:
     return int(words / per_page + 1.5 * len(book.chapters) + 8)
 
 
-def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
-    """`book pdf`: lay the book out, re-laying it while the gutter band changes; write atomically."""
-    setup = print_setup(config, reporter)
-    if setup is None or not check_glyphs(book, config, setup, reporter):
-        return []
+def single_flow(book: Book, setup: PrintSetup) -> bytes:
+    """The whole book as one WeasyPrint flow, re-laid while the gutter band changes (BOOK_JOBS=1).
+
+    The reference the part-by-part layout must match, page for page.
+    """
     minimum = PAGE_LIMITS[setup.profile][0]
     guess, padding = estimate_pages(book, setup.trim), 0
     for _ in range(MAX_LAYOUTS):
@@ -152,7 +158,128 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
         if gutter_for(pages) == gutter_for(guess) and not short:
             break
         guess, padding = pages + short, padding + short
+    return data
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The book laid out part by part: front matter, body parts in order, folio sheets."""
+
+    front: Part
+    body: list[Part]
+    sheets: list[Part]
+
+
+def _part_jobs(book: Book, setup: PrintSetup, css: str, padding: int) -> Iterator[Job]:
+    """One job per chapter, then the notes; the last part ends the book (padding, closing verso)."""
+    base_url = setup.source_dir.resolve().as_uri() + "/"
+    roots = (str(fonts.STYLES_DIR), str(setup.source_dir))
+    ingram = setup.profile == "ingram"
+    pieces = [(f"chapter {c.number}", range(i, i + 1), False) for i, c in enumerate(book.chapters)]
+    if has_notes(book):
+        pieces.append(("notes", range(0), True))
+    for position, (label, chapters, notes) in enumerate(pieces):
+        last = position == len(pieces) - 1
+        selection = Selection(front=False, chapters=chapters, notes=notes, part_end=not last, closing=last)
+        html = render_html(book, [PRINT_CSS.as_uri()], padding, ingram, selection=selection)
+        yield Job(label, html, css, base_url, roots, ingram, drop_last=not last, lift_folios=True)
+
+
+def _sheet_jobs(book: Book, setup: PrintSetup, css: str, first: int, last: int) -> list[Job]:
+    """Folio sheets for the folios first..last (sheet-aligned: `first` is 1 more than a multiple)."""
+    base_url = setup.source_dir.resolve().as_uri() + "/"
+    roots = (str(fonts.STYLES_DIR), str(setup.source_dir))
+    html = pdf_parts.folio_sheet_html(book.metadata.language, [PRINT_CSS.as_uri()])
+    return [
+        Job(
+            f"folios {start}-{start + FOLIOS_PER_SHEET - 1}",
+            html,
+            css + pdf_parts.first_folio_css(start),
+            base_url,
+            roots,
+            setup.profile == "ingram",
+        )
+        for start in range(first, last + 1, FOLIOS_PER_SHEET)
+    ]
+
+
+def _front_job(book: Book, setup: PrintSetup, css: str, body: list[Part]) -> Job:
+    """The front matter, its contents printing the folios the body parts start on."""
+    starts, folio = [], 1
+    for part in body:
+        starts.append(str(folio))
+        folio += part.pages
+    selection = Selection(
+        front=True, chapters=range(0), notes=False, folios=tuple(starts), part_end=True, closing=False
+    )
+    html = render_html(book, [PRINT_CSS.as_uri()], selection=selection)
+    base_url = setup.source_dir.resolve().as_uri() + "/"
+    roots = (str(fonts.STYLES_DIR), str(setup.source_dir))
+    return Job("front matter", html, css, base_url, roots, setup.profile == "ingram", drop_last=True)
+
+
+def parts_layout(book: Book, setup: PrintSetup, build_dir: Path, workers: int) -> Parts:
+    """The book part by part on `workers` processes, re-laid while the gutter band changes.
+
+    The folio sheets for the estimated page count are laid out with the body parts, so that no
+    core waits; the front matter comes last, when the contents' folios are known.
+    """
+    minimum = PAGE_LIMITS[setup.profile][0]
+    guess, padding = estimate_pages(book, setup.trim), 0
+    salt = digest(
+        pdf_parts.code_version(), pdf_parts.fonts_digest([f.path for f in setup.faces + setup.fallbacks])
+    )
+    count = len(book.chapters) + int(has_notes(book))
+    with Renderer(build_dir, salt, workers) as renderer, progress.stage("rendering", count + 1) as bar:
+        for _ in range(MAX_LAYOUTS):
+            margins = margins_for(setup.trim, guess)
+            css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed)
+            early = _sheet_jobs(book, setup, css, 1, guess)
+            bar.total, bar.done = count + len(early) + 1, 0
+            done = renderer.run(itertools.chain(_part_jobs(book, setup, css, padding), early), bar)
+            body, sheets = done[:count], done[count:]
+            folios = sum(part.pages for part in body)
+            late = _sheet_jobs(book, setup, css, len(sheets) * FOLIOS_PER_SHEET + 1, folios)
+            bar.total += len(late)
+            front, *more = renderer.run([_front_job(book, setup, css, body), *late], bar)
+            sheets = (sheets + more)[: -(-folios // FOLIOS_PER_SHEET)]
+            pages = front.pages + folios
+            short = max(0, minimum - pages) if padding == 0 else 0
+            if gutter_for(pages) == gutter_for(guess) and not short:
+                break
+            guess, padding = pages + short, padding + short
+    return Parts(front, body, sheets)
+
+
+def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+    """`book pdf`: lay the book out, re-laying it while the gutter band changes; write atomically.
+
+    With more than one worker (BOOK_JOBS, else the cores) the parts are laid out in parallel and
+    cached under BUILD/.cache; BOOK_JOBS=1 lays the book out as one flow, the reference.
+    """
+    setup = print_setup(config, reporter)
+    if setup is None or not check_glyphs(book, config, setup, reporter):
+        return []
     target = output_path(book.metadata.title, build_dir, "pdf")
-    with atomic_path(target) as tmp:
-        finish(data, tmp, bleed=setup.bleed, pure_k=setup.profile == "ingram")
+    first_body = book.chapters[0].id if book.chapters else ""
+    options = {"bleed": setup.bleed, "pure_k": setup.profile == "ingram", "first_body": first_body}
+    workers = pdf_parts.jobs()
+    if workers == 1 or not book.chapters:
+        data = single_flow(book, setup)
+        with atomic_path(target) as tmp:
+            finish(data, tmp, **options)  # type: ignore[arg-type]
+        return [target]
+    parts = parts_layout(book, setup, build_dir, workers)
+    joined, sources = merge(
+        parts.front.pdf,
+        [part.pdf for part in parts.body],
+        [part.folios for part in parts.body],
+        [sheet.pdf for sheet in parts.sheets],
+    )
+    try:
+        with atomic_path(target) as tmp:
+            finish_pdf(joined, tmp, **options)  # type: ignore[arg-type]
+    finally:
+        for source in [joined, *sources]:
+            source.close()
     return [target]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from book.ir import Book, Chapter, Inline, NoteRef, Paragraph, SceneBreak, Secti
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 SCENE_BREAK = "*\u2003*\u2003*"  # three spaced asterisks: a glyph every text face has
 RUNNING_HEAD_MAX = 42  # longer chapter titles are shortened in the running head
+# Links inside the book as a part writes them: WeasyPrint drops a `#id` link whose target is in
+# another part, but keeps a URI; the merge turns these back into named destinations.
+PART_LINK = "x-book:"
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,30 @@ class TocEntry:
     href: str
     label: str
     title: str
+    folio: str = ""  # set when the contents are laid out apart from the chapters
 
 
-def inlines_html(inlines: tuple[Inline, ...]) -> Markup:
+@dataclass(frozen=True)
+class Selection:
+    """Which pieces of the book one HTML document holds; the default is the whole book.
+
+    A part of a book laid out piece by piece holds the front matter, some chapters or the notes;
+    `part_end` closes it with a page that the writer drops, after the blank verso it forces.
+    """
+
+    front: bool = True
+    chapters: range | None = None  # indices into book.chapters; None: all
+    notes: bool = True
+    folios: tuple[str, ...] = ()  # the contents' page numbers, when known in advance
+    part_end: bool = False
+    closing: bool = True
+
+    @property
+    def part(self) -> bool:
+        return self != Selection()
+
+
+def inlines_html(inlines: tuple[Inline, ...], anchor: str = "#") -> Markup:
     """Escaped text with note references as superscript links (source markup stays visible text)."""
     parts: list[Markup] = []
     for inline in inlines:
@@ -66,8 +92,8 @@ def inlines_html(inlines: tuple[Inline, ...]) -> Markup:
             parts.append(escape(inline.text))
         elif isinstance(inline, NoteRef):
             parts.append(
-                Markup('<a class="noteref" id="{}" href="#{}">{}</a>').format(
-                    inline.ref_id, inline.note_id, inline.number
+                Markup('<a class="noteref" id="{}" href="{}{}">{}</a>').format(
+                    inline.ref_id, anchor, inline.note_id, inline.number
                 )
             )
     return Markup("").join(parts)
@@ -86,13 +112,13 @@ def running_head(title: str) -> str:
     return title[: RUNNING_HEAD_MAX - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
-def blocks_view(chapter: Chapter) -> tuple[BlockView, ...]:
+def blocks_view(chapter: Chapter, anchor: str = "#") -> tuple[BlockView, ...]:
     """Paragraphs indented except after a heading or break; breaks as a centred ornament."""
     views: list[BlockView] = []
     flush = True  # the first paragraph of a chapter or section is set flush left
     for block in chapter.blocks:
         if isinstance(block, Paragraph):
-            views.append(BlockView("p", "first" if flush else "", "", inlines_html(block.inlines)))
+            views.append(BlockView("p", "first" if flush else "", "", inlines_html(block.inlines, anchor)))
             flush = False
         elif isinstance(block, SectionHeading):
             # Non-breaking hyphens: a heading never breaks inside `D-Day`.
@@ -105,9 +131,10 @@ def blocks_view(chapter: Chapter) -> tuple[BlockView, ...]:
     return tuple(views)
 
 
-def chapters_view(book: Book) -> tuple[ChapterView, ...]:
+def chapters_view(book: Book, indices: range | None = None, anchor: str = "#") -> tuple[ChapterView, ...]:
     views = []
-    for index, chapter in enumerate(book.chapters):
+    for index in indices if indices is not None else range(len(book.chapters)):
+        chapter = book.chapters[index]
         title = chapter_title(chapter)
         label = f"Chapter {chapter.number}"
         views.append(
@@ -118,13 +145,13 @@ def chapters_view(book: Book) -> tuple[ChapterView, ...]:
                 running_head=running_head(title),
                 bookmark=f"{label}: {title}",
                 cls="chapter first-chapter" if index == 0 else "chapter",
-                blocks=blocks_view(chapter),
+                blocks=blocks_view(chapter, anchor),
             )
         )
     return tuple(views)
 
 
-def notes_view(book: Book) -> tuple[NoteGroupView, ...]:
+def notes_view(book: Book, anchor: str = "#") -> tuple[NoteGroupView, ...]:
     """Endnotes grouped under their chapter, numbered as in the EPUB, each linking back to its ref."""
     groups = []
     for chapter in book.chapters:
@@ -134,8 +161,8 @@ def notes_view(book: Book) -> tuple[NoteGroupView, ...]:
             NoteView(
                 id=note.id,
                 number=note.number,
-                backlink=f"#{note.ref_ids[0]}" if note.ref_ids else f"#{chapter.id}",
-                paragraphs=tuple(inlines_html(p) for p in note.paragraphs) or (Markup(""),),
+                backlink=anchor + (note.ref_ids[0] if note.ref_ids else chapter.id),
+                paragraphs=tuple(inlines_html(p, anchor) for p in note.paragraphs) or (Markup(""),),
             )
             for note in chapter.notes
         )
@@ -162,24 +189,51 @@ def pdf_date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_html(book: Book, stylesheet_urls: list[str], padding: int = 0, closing_verso: bool = False) -> str:
-    """The whole print interior as one HTML document.
-
-    `padding` blank pages end the book (to reach a printer's minimum page count); `closing_verso`
-    ends it on a blank verso so that the page count is even.
-    """
-    env = jinja2.Environment(
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # One environment per process: a book laid out part by part renders the template per part.
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)
+
+
+def has_notes(book: Book) -> bool:
+    return any(chapter.notes for chapter in book.chapters)
+
+
+def render_html(
+    book: Book,
+    stylesheet_urls: list[str],
+    padding: int = 0,
+    closing_verso: bool = False,
+    selection: Selection = Selection(),
+) -> str:
+    """The print interior as one HTML document: the whole book, or the part `selection` names.
+
+    `padding` blank pages end the book (to reach a printer's minimum page count); `closing_verso`
+    ends it on a blank verso so that the page count is even. A part links to other parts through
+    PART_LINK URIs, sets the running title itself and carries no date (its bytes are a cache key).
+    """
     meta = book.metadata
-    notes = notes_view(book)
-    toc = [TocEntry(f"#{c.id}", f"{c.number}", chapter_title(c)) for c in book.chapters]
-    if notes:
-        toc.append(TocEntry("#notes", "", "Notes"))
-    return env.get_template("book.html").render(
+    part = selection.part
+    anchor = PART_LINK if part else "#"
+    toc: list[TocEntry] = []
+    if selection.front:
+        toc = [TocEntry(f"{anchor}{c.id}", f"{c.number}", chapter_title(c)) for c in book.chapters]
+        if has_notes(book):
+            toc.append(TocEntry(f"{anchor}notes", "", "Notes"))
+        if selection.folios:
+            toc = [dataclasses.replace(e, folio=f) for e, f in zip(toc, selection.folios, strict=True)]
+    notes = notes_view(book, anchor) if selection.notes else ()
+    closing = ["pad-blank"] * padding + (["final-blank"] if closing_verso else [])
+    return template("book.html").render(
         lang=meta.language,
         title=meta.title,
         subtitle=meta.subtitle or "",
@@ -188,10 +242,13 @@ def render_html(book: Book, stylesheet_urls: list[str], padding: int = 0, closin
         rights=meta.rights or "",
         identifier=identifier_text(meta.identifier),
         edition=edition_date(book),
-        created=pdf_date(meta.modified),
+        created="" if part and not selection.front else pdf_date(meta.modified),
         stylesheets=stylesheet_urls,
+        front=selection.front,
+        running_title=meta.title if part else "",
         toc=toc,
-        chapters=chapters_view(book),
+        chapters=chapters_view(book, selection.chapters, anchor),
         note_groups=notes,
-        closing_pages=["pad-blank"] * padding + (["final-blank"] if closing_verso else []),
+        part_end=selection.part_end,
+        closing_pages=closing if selection.closing else [],
     )

@@ -71,19 +71,44 @@ def _streams(contents: object) -> list[pikepdf.Stream]:
     return []
 
 
-def finish(data: bytes, target: Path, *, bleed: bool, pure_k: bool) -> int:
+def _page_labels(pdf: pikepdf.Pdf, first_body: str) -> None:
+    """Roman page labels for the front matter, arabic from the named first chapter (its folio 1)."""
+    root: Any = pdf.Root
+    names: Any = root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    start = next(
+        (index.get(names[i + 1][0].objgen) for i in range(0, len(names), 2) if str(names[i]) == first_body),
+        None,
+    )
+    if not start:
+        return
+    pdf.Root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array(
+            [0, pikepdf.Dictionary(S=pikepdf.Name.r), start, pikepdf.Dictionary(S=pikepdf.Name.D)]
+        )
+    )
+
+
+def finish(data: bytes, target: Path, *, bleed: bool, pure_k: bool, first_body: str = "") -> int:
     """Fix up WeasyPrint's PDF and write it to `target` reproducibly; returns the page count."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if bleed:
-            _kdp_bleed(pdf)
-        if pure_k:
-            _pure_k(pdf)
-        pages = len(pdf.pages)
-        # deterministic_id: the trailer /ID is a hash of the content, not of the clock.
-        pdf.save(
-            target,
-            deterministic_id=True,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
+        return finish_pdf(pdf, target, bleed=bleed, pure_k=pure_k, first_body=first_body)
+
+
+def finish_pdf(pdf: pikepdf.Pdf, target: Path, *, bleed: bool, pure_k: bool, first_body: str = "") -> int:
+    """finish() for a PDF already open (the joined parts); `first_body` names the folio-1 page."""
+    if bleed:
+        _kdp_bleed(pdf)
+    if pure_k:
+        _pure_k(pdf)
+    if first_body:
+        _page_labels(pdf, first_body)
+    pages = len(pdf.pages)
+    # deterministic_id: the trailer /ID is a hash of the content, not of the clock.
+    pdf.save(
+        target,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
     return pages

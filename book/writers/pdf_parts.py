@@ -1,0 +1,208 @@
+"""The book laid out part by part on every core: front matter, each chapter, the notes, the folios.
+
+Chapters open on rectos, so a chapter's layout does not depend on where it starts: each part is a
+WeasyPrint document of its own, laid out in a process pool and cached by a digest of everything it
+depends on. A part's folios are lifted off its pages and laid over them from "folio sheets" once
+the part's place in the book is known, so a part's key holds no page number and an edit that
+changes one chapter's length re-lays that chapter only. pdf_merge.py joins the parts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from book import progress
+from book.cache import Cache, code_digest, digest
+from book.writers.pdf_html import template
+
+FOLIOS_PER_SHEET = 100
+# Bump when the meaning of a cached part changes in a way the code digest cannot see.
+KEY_VERSION = "pdf-part-1"
+
+
+def code_version() -> str:
+    """The writer's own code, templates and styles: a change to any of them re-lays every part."""
+    return code_digest("writers/pdf*.py", "writers/trim.py", "writers/fonts.py")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One WeasyPrint document to lay out: plain data, so that it can cross to a worker process."""
+
+    label: str
+    html: str
+    css: str
+    base_url: str
+    roots: tuple[str, ...]
+    ingram: bool
+    drop_last: bool = False  # the part-end page, which only forces the blank verso before it
+    lift_folios: bool = False  # body parts: their folios come from the folio sheets
+
+    def key(self, salt: str) -> str:
+        return digest(
+            KEY_VERSION,
+            salt,
+            self.html,
+            self.css,
+            self.base_url,
+            *self.roots,
+            str((self.ingram, self.drop_last, self.lift_folios)),
+        )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A laid-out part: its PDF and, for body parts, which of its pages carry a folio."""
+
+    pdf: bytes
+    pages: int
+    folios: tuple[bool, ...] = ()
+
+
+def _lift_folio(page: Any) -> bool:
+    """Take the folio box off a laid-out page; True when the page's CSS gave it a folio.
+
+    Uses WeasyPrint's page box (Page._page_box): the @bottom-center margin box exists only when
+    print.css gives the page a folio, so this follows the stylesheet instead of repeating it.
+    """
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    box = page._page_box
+    kept = [c for c in box.children if not (isinstance(c, MarginBox) and c.at_keyword == "@bottom-center")]
+    lifted = len(kept) != len(box.children)
+    box.children = kept
+    return lifted
+
+
+def render(job: Job) -> Part:
+    """Lay out one part (in a worker process, or in this one)."""
+    import logging
+
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from book.writers.pdf_fetch import ConfinedFetcher
+
+    # WeasyPrint logs refused URLs and unsupported CSS as warnings; the build reports its own.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = ConfinedFetcher([Path(root) for root in job.roots])
+    font_config = FontConfiguration()
+    document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+        font_config=font_config,
+        stylesheets=[CSS(string=job.css, font_config=font_config, url_fetcher=fetcher)],
+    )
+    pages = document.pages[:-1] if job.drop_last else document.pages
+    folios = tuple(_lift_folio(page) for page in pages) if job.lift_folios else ()
+    options: dict[str, object] = {"uncompressed_pdf": False, "pdf_identifier": False}
+    if job.ingram:
+        options["pdf_variant"] = "pdf/x-1a"
+    data = document.copy(pages).write_pdf(**options)
+    return Part(data, len(pages), folios)
+
+
+def folio_sheet_html(lang: str, stylesheet_urls: list[str]) -> str:
+    """FOLIOS_PER_SHEET empty pages: only their folios are drawn (the running heads are unset)."""
+    return template("folios.html").render(
+        lang=lang, stylesheets=stylesheet_urls, pages=range(FOLIOS_PER_SHEET)
+    )
+
+
+def first_folio_css(folio: int) -> str:
+    return f"@page :first {{ counter-reset: page {folio}; }}\n"
+
+
+def jobs() -> int:
+    """Worker processes: BOOK_JOBS, else one per core. BOOK_JOBS=1 means the single-flow layout."""
+    value = os.environ.get("BOOK_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return os.cpu_count() or 1
+
+
+@dataclass
+class Stats:
+    """What the last build laid out and what it took from the cache (for tests and the benchmark)."""
+
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+
+LAST_RUN = Stats()
+
+
+class Renderer:
+    """Lays out jobs: cached parts from the cache, the rest in a process pool started on demand."""
+
+    def __init__(self, build_dir: Path, salt: str, workers: int) -> None:
+        self.cache = Cache(build_dir, "pdf-parts")
+        self.salt = salt
+        self.workers = workers
+        self.pool: Executor | None = None
+        LAST_RUN.rendered.clear()
+        LAST_RUN.cached.clear()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _cached(self, key: str) -> Part | None:
+        meta = self.cache.get_json(digest(key, "meta"))
+        data = self.cache.get(key)
+        if meta is None or data is None:
+            return None
+        return Part(data, int(meta["pages"]), tuple(bool(f) for f in meta["folios"]))
+
+    def _store(self, key: str, part: Part) -> None:
+        self.cache.put(key, part.pdf)
+        self.cache.put_json(digest(key, "meta"), {"pages": part.pages, "folios": list(part.folios)})
+
+    def run(self, jobs: Iterable[Job], bar: progress.Stage) -> list[Part]:
+        """Every job's part, in order; parts not in the cache go to the workers as soon as known."""
+        results: dict[int, Part] = {}
+        missing: list[tuple[int, str, Job, Future[Part]]] = []
+        for index, job in enumerate(jobs):
+            key = job.key(self.salt)
+            hit = self._cached(key)
+            if hit is not None:
+                results[index] = hit
+                LAST_RUN.cached.append(job.label)
+                bar.advance()
+            else:
+                missing.append((index, key, job, self._submit(job)))
+        for index, key, job, future in missing:
+            part = future.result()
+            self._store(key, part)
+            results[index] = part
+            LAST_RUN.rendered.append(job.label)
+            bar.advance()
+        return [results[index] for index in sorted(results)]
+
+    def _submit(self, job: Job) -> Future[Part]:
+        if self.workers <= 1:
+            done: Future[Part] = Future()
+            done.set_result(render(job))
+            return done
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self.pool.submit(render, job)
+
+
+def fonts_digest(paths: list[Path]) -> str:
+    """Font files outside this project (system fallbacks) by name, size and time; styles/ is in the code."""
+    stamps = []
+    for path in sorted(paths):
+        try:
+            stat = path.stat()
+            stamps.append([str(path), stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            stamps.append([str(path), -1, 0])
+    return digest(json.dumps(stamps))

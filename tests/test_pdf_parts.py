@@ -1,0 +1,110 @@
+"""The book laid out part by part on all cores: the same book as one flow, and cached per part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+
+from book.writers import pdf_parts
+from tests.pdf_support import build, page_texts, preflight
+
+
+def _book_facts(path: Path) -> dict[str, Any]:
+    """What a reader sees: pages' text (folios and running heads too), outline, links, labels."""
+    with pikepdf.open(path) as pdf:
+        index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        names: Any = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        with pdf.open_outline() as outline:
+            marks = [(item.title, index[item.destination[0].objgen]) for item in outline.root]
+        links = [
+            (number, str(annot.Dest))
+            for number, page in enumerate(pdf.pages)
+            for annot in page.obj.get("/Annots", [])
+            if "/Dest" in annot
+        ]
+        labels = [int(v) if isinstance(v, int) else str(v.S) for v in pdf.Root.PageLabels.Nums]
+        return {
+            "pages": len(pdf.pages),
+            "texts": page_texts(path),
+            "dests": dests,
+            "outline": marks,
+            "links": links,
+            "labels": labels,
+            "title": str(pdf.docinfo["/Title"]),
+            "lang": str(pdf.Root.Lang),
+        }
+
+
+@pytest.fixture
+def source(synth: Callable[..., Path]) -> Path:
+    return synth(chapters=6, words_per_chapter=1500, notes_per_chapter=2)
+
+
+def test_parts_make_the_same_book_as_one_flow(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOOK_JOBS", "1")
+    book, config, reporter, single = build(source, tmp_path / "single")
+    assert single is not None, reporter.diagnostics
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    _, _, reporter, parts = build(source, tmp_path / "parts")
+    assert parts is not None and not reporter.diagnostics, reporter.diagnostics
+    assert "chapter 1" in pdf_parts.LAST_RUN.rendered, "the parallel path ran"
+    one, many = _book_facts(single), _book_facts(parts)
+    assert one["pages"] == many["pages"]
+    for number, (a, b) in enumerate(zip(one["texts"], many["texts"], strict=True), 1):
+        assert a == b, f"page {number} differs"
+    for key in ("dests", "outline", "links", "labels", "title", "lang"):
+        assert one[key] == many[key], key
+    assert any(title.startswith("Chapter 6:") for title, _ in many["outline"])
+    assert len(many["links"]) >= 2 * len(book.notes)  # each note ref and each note's way back
+    assert preflight(parts, book, config) == []
+
+
+def test_parts_are_reproducible_and_cached_equals_fresh(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    first = build(source, tmp_path / "a")[3]
+    again = build(source, tmp_path / "a")[3]  # every part from the cache
+    assert pdf_parts.LAST_RUN.rendered == [] and pdf_parts.LAST_RUN.cached
+    assert first is not None and again is not None
+    fresh = build(source, tmp_path / "b")[3]
+    assert fresh is not None and fresh.read_bytes() == again.read_bytes()
+
+
+def test_an_edit_lays_out_only_that_chapter(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    build(source, tmp_path / "build")
+    chapter = sorted(source.glob("*.txt"))[2]
+    text = chapter.read_text(encoding="utf-8")
+    # Many more words in its first paragraph: the chapter grows, so every later folio moves.
+    chapter.write_text(text.replace(" the ", " the river froze early that year and" * 300 + " ", 1), "utf-8")
+    book, _, reporter, path = build(source, tmp_path / "build")
+    assert path is not None, reporter.diagnostics
+    edited = next(c for c in book.chapters if c.location.path.endswith(chapter.name))
+    assert set(pdf_parts.LAST_RUN.rendered) == {f"chapter {edited.number}", "front matter"}
+    monkeypatch.setenv("BOOK_NO_CACHE", "1")
+    _, _, _, uncached = build(source, tmp_path / "fresh")
+    assert uncached is not None and _book_facts(path) == _book_facts(uncached)
+
+
+def test_a_style_change_lays_out_everything_again(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    build(source, tmp_path / "build")
+    build(source, tmp_path / "build")
+    assert pdf_parts.LAST_RUN.rendered == []
+    monkeypatch.setattr(pdf_parts, "code_version", lambda: "print.css changed")
+    build(source, tmp_path / "build")
+    assert pdf_parts.LAST_RUN.cached == []
+    assert {"chapter 1", "chapter 6", "notes", "front matter"} <= set(pdf_parts.LAST_RUN.rendered)
