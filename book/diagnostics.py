@@ -71,6 +71,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P010": (Severity.ERROR, "a character has no glyph in any configured font"),
     "P011": (Severity.ERROR, "the print section of book.yaml names an unknown trim size"),
     "P012": (Severity.ERROR, "there is no built PDF to check"),
+    "P013": (Severity.WARNING, "a font named in print.fallback_fonts was not found"),
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).

@@ -199,3 +199,14 @@ def test_proof_has_crop_marks(make: Make) -> None:
         # WeasyPrint draws the marks in a form XObject: lines (m ... l S) outside the trim
         forms = [x.read_bytes() for x in page.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
         assert any(re.search(rb"\sl\s", form) for form in forms), "crop marks"
+
+
+def test_a_named_fallback_font_that_is_missing_is_p013(tmp_path: Path) -> None:
+    source = sample_copy(
+        tmp_path / "source", "print:\n  fallback_fonts: [No Such Font Family, ../outside.ttf]\n"
+    )
+    _, _, reporter, path = build(source, tmp_path / "build")
+    assert path is not None
+    found = [d for d in reporter.diagnostics if d.code == "P013"]
+    assert len(found) == 2 and all(d.location and d.location.path.endswith("book.yaml") for d in found)
+    assert "No Such Font Family" in found[0].message

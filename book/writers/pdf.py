@@ -51,7 +51,14 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup | None:
             config.location("print.trim") or config.location("print"),
         )
         return None
-    fallbacks, _missing = fonts.resolve_fallbacks(settings.fallback_fonts, config.source_dir)
+    fallbacks, missing = fonts.resolve_fallbacks(settings.fallback_fonts, config.source_dir)
+    # The default chain is best effort; a font the author named and we cannot find is worth a word.
+    for name in missing if settings.fallback_fonts else []:
+        reporter.report(
+            "P013",
+            f"fallback font '{name}' was not found (not installed, nor a font file inside the source folder)",
+            config.location("print.fallback_fonts") or config.location("print"),
+        )
     return PrintSetup(
         trim, settings.profile, settings.bleed, fonts.text_faces(), fallbacks, config.source_dir
     )
