@@ -12,7 +12,7 @@ from book import progress
 from book.cache import digest
 from book.config import Config
 from book.diagnostics import Reporter
-from book.ir import Book, Inline, SourceLocation, Text
+from book.ir import Book, Chapter, Inline, SourceLocation, Text
 from book.output import atomic_path, output_path
 from book.writers import fonts, pdf_parts
 from book.writers.pdf_css import generated_css
@@ -84,16 +84,20 @@ def _texts(book: Book, config: Config) -> Iterator[tuple[str, SourceLocation]]:
         if extra:
             yield extra, meta_loc
     for chapter in book.chapters:
-        yield chapter.title, chapter.location
-        for block in chapter.blocks:
-            text = getattr(block, "text", None)
-            if text is None and hasattr(block, "inlines"):
-                text = _text_of(block.inlines)
-            if text:
-                yield text, block.location
-        for note in chapter.notes:
-            for paragraph in note.paragraphs:
-                yield _text_of(paragraph), note.location
+        yield from _chapter_texts(chapter)
+
+
+def _chapter_texts(chapter: Chapter) -> Iterator[tuple[str, SourceLocation]]:
+    yield chapter.title, chapter.location
+    for block in chapter.blocks:
+        text = getattr(block, "text", None)
+        if text is None and hasattr(block, "inlines"):
+            text = _text_of(block.inlines)
+        if text:
+            yield text, block.location
+    for note in chapter.notes:
+        for paragraph in note.paragraphs:
+            yield _text_of(paragraph), note.location
 
 
 def check_glyphs(book: Book, config: Config, setup: PrintSetup, reporter: Reporter) -> bool:
@@ -177,19 +181,45 @@ class Parts:
     sheets: list[Part]
 
 
+# Words per part: each WeasyPrint document costs ~50 ms of fonts, CSS and subsetting on top of its
+# pages, so short chapters are laid out a few at a time; an edit re-lays out its whole group.
+WORDS_PER_PART = 3000
+MAX_CHAPTERS_PER_PART = 8
+
+
+def chapter_groups(book: Book) -> list[range]:
+    """Consecutive chapters in parts of a fixed size, chosen from the median chapter's length.
+
+    Fixed-size groups keep their boundaries when a chapter is edited (a word budget would move
+    every later boundary, and with them every later part's cache key); the median barely moves.
+    """
+    sizes = sorted(sum(len(text.split()) for text, _ in _chapter_texts(c)) for c in book.chapters)
+    median = sizes[len(sizes) // 2] if sizes else WORDS_PER_PART
+    size = min(MAX_CHAPTERS_PER_PART, max(1, round(WORDS_PER_PART / max(median, 1))))
+    return [range(i, min(i + size, len(book.chapters))) for i in range(0, len(book.chapters), size)]
+
+
+def part_label(book: Book, group: range) -> str:
+    first, last = book.chapters[group[0]].number, book.chapters[group[-1]].number
+    return f"chapter {first}" if first == last else f"chapters {first}-{last}"
+
+
 def _part_jobs(book: Book, setup: PrintSetup, css: str, padding: int) -> Iterator[Job]:
     """One job per chapter, then the notes; the last part ends the book (padding, closing verso)."""
     base_url = setup.source_dir.resolve().as_uri() + "/"
     roots = (str(fonts.STYLES_DIR), str(setup.source_dir))
     ingram = setup.profile == "ingram"
-    pieces = [(f"chapter {c.number}", range(i, i + 1), False) for i, c in enumerate(book.chapters)]
+    pieces = [(part_label(book, group), group, False) for group in chapter_groups(book)]
     if has_notes(book):
         pieces.append(("notes", range(0), True))
     for position, (label, chapters, notes) in enumerate(pieces):
         last = position == len(pieces) - 1
         selection = Selection(front=False, chapters=chapters, notes=notes, part_end=not last, closing=last)
         html = render_html(book, [PRINT_CSS.as_uri()], padding, ingram, selection=selection)
-        yield Job(label, html, css, base_url, roots, ingram, drop_last=not last, lift_folios=True)
+        anchors = tuple(book.chapters[i].id for i in chapters) + (("notes",) if notes else ())
+        yield Job(
+            label, html, css, base_url, roots, ingram, drop_last=not last, lift_folios=True, anchors=anchors
+        )
 
 
 def _sheet_jobs(book: Book, setup: PrintSetup, css: str, first: int, last: int) -> list[Job]:
@@ -212,10 +242,14 @@ def _sheet_jobs(book: Book, setup: PrintSetup, css: str, first: int, last: int) 
 
 def _front_job(book: Book, setup: PrintSetup, css: str, body: list[Part]) -> Job:
     """The front matter, its contents printing the folios the body parts start on."""
-    starts, folio = [], 1
+    # The folio each chapter (and the notes) starts on: its part's first folio plus its page there.
+    folio_of: dict[str, int] = {}
+    folio = 1
     for part in body:
-        starts.append(str(folio))
+        folio_of.update((name, folio + index) for name, index in part.anchors)
         folio += part.pages
+    ids = [c.id for c in book.chapters] + (["notes"] if has_notes(book) else [])
+    starts = [str(folio_of[name]) for name in ids]
     selection = Selection(
         front=True, chapters=range(0), notes=False, folios=tuple(starts), part_end=True, closing=False
     )
@@ -236,7 +270,7 @@ def parts_layout(book: Book, setup: PrintSetup, build_dir: Path, workers: int) -
     salt = digest(
         pdf_parts.code_version(), pdf_parts.fonts_digest([f.path for f in setup.faces + setup.fallbacks])
     )
-    count = len(book.chapters) + int(has_notes(book))
+    count = len(chapter_groups(book)) + int(has_notes(book))
     with Renderer(build_dir, salt, workers) as renderer, progress.stage("rendering", count + 1) as bar:
         for _ in range(MAX_LAYOUTS):
             margins = margins_for(setup.trim, guess)

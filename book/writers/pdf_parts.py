@@ -23,7 +23,7 @@ from book.writers.pdf_html import template
 
 FOLIOS_PER_SHEET = 100
 # Bump when the meaning of a cached part changes in a way the code digest cannot see.
-KEY_VERSION = "pdf-part-1"
+KEY_VERSION = "pdf-part-2"
 
 
 def code_version() -> str:
@@ -43,6 +43,7 @@ class Job:
     ingram: bool
     drop_last: bool = False  # the part-end page, which only forces the blank verso before it
     lift_folios: bool = False  # body parts: their folios come from the folio sheets
+    anchors: tuple[str, ...] = ()  # ids whose page the contents needs (the part's chapters, notes)
 
     def key(self, salt: str) -> str:
         return digest(
@@ -53,6 +54,7 @@ class Job:
             self.base_url,
             *self.roots,
             str((self.ingram, self.drop_last, self.lift_folios)),
+            *self.anchors,
         )
 
 
@@ -63,6 +65,7 @@ class Part:
     pdf: bytes
     pages: int
     folios: tuple[bool, ...] = ()
+    anchors: tuple[tuple[str, int], ...] = ()  # (id, index of the page it is on) for Job.anchors
 
 
 def _lift_folio(page: Any) -> bool:
@@ -103,7 +106,12 @@ def render(job: Job) -> Part:
     if job.ingram:
         options["pdf_variant"] = "pdf/x-1a"
     data = document.copy(pages).write_pdf(**options)
-    return Part(data, len(pages), folios)
+    wanted = set(job.anchors)
+    found: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for name in wanted.intersection(page.anchors):
+            found.setdefault(name, index)
+    return Part(data, len(pages), folios, tuple(sorted(found.items(), key=lambda item: item[1])))
 
 
 def folio_sheet_html(lang: str, stylesheet_urls: list[str]) -> str:
@@ -159,11 +167,13 @@ class Renderer:
         data = self.cache.get(key)
         if meta is None or data is None:
             return None
-        return Part(data, int(meta["pages"]), tuple(bool(f) for f in meta["folios"]))
+        anchors = tuple((str(name), int(index)) for name, index in meta["anchors"])
+        return Part(data, int(meta["pages"]), tuple(bool(f) for f in meta["folios"]), anchors)
 
     def _store(self, key: str, part: Part) -> None:
         self.cache.put(key, part.pdf)
-        self.cache.put_json(digest(key, "meta"), {"pages": part.pages, "folios": list(part.folios)})
+        meta = {"pages": part.pages, "folios": list(part.folios), "anchors": [list(a) for a in part.anchors]}
+        self.cache.put_json(digest(key, "meta"), meta)
 
     def run(self, jobs: Iterable[Job], bar: progress.Stage) -> list[Part]:
         """Every job's part, in order; parts not in the cache go to the workers as soon as known."""
