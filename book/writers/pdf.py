@@ -183,7 +183,7 @@ class Parts:
 
 # Words per part: each WeasyPrint document costs ~50 ms of fonts, CSS and subsetting on top of its
 # pages, so short chapters are laid out a few at a time; an edit re-lays out its whole group.
-WORDS_PER_PART = 3000
+WORDS_PER_PART = 5000
 MAX_CHAPTERS_PER_PART = 8
 
 
