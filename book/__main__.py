@@ -2,4 +2,6 @@
 
 from book.cli import main
 
-raise SystemExit(main())
+# Guarded: PDF worker processes started with "spawn" import this module as __mp_main__.
+if __name__ == "__main__":
+    raise SystemExit(main())
