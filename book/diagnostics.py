@@ -72,6 +72,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P011": (Severity.ERROR, "the print section of book.yaml names an unknown trim size"),
     "P012": (Severity.ERROR, "there is no built PDF to check"),
     "P013": (Severity.WARNING, "a font named in print.fallback_fonts was not found"),
+    "P014": (Severity.ERROR, "a paragraph is too long to typeset"),
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).

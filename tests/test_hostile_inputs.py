@@ -33,6 +33,18 @@ def test_five_megabyte_single_paragraph(tmp_path: Path) -> None:
     (block,) = book.chapters[0].blocks
     assert isinstance(block, Paragraph) and len(book.notes) == 1
     epub_builds(book, config, tmp_path / "out")
+    # The print interior refuses it with a clear diagnostic at the paragraph, instead of minutes
+    # of layout and gigabytes of memory; nothing is written.
+    from book.writers.pdf import build_pdf
+
+    pdf_reporter = Reporter()
+    assert build_pdf(book, config, tmp_path / "pdf", pdf_reporter) == []  # type: ignore[arg-type]
+    (d,) = pdf_reporter.diagnostics
+    assert (
+        d.code == "P014"
+        and d.location is not None
+        and (d.location.path, d.location.line) == (block.location.path, 3)
+    )
 
 
 def test_two_thousand_notes_in_one_chapter(tmp_path: Path) -> None:
@@ -70,3 +82,23 @@ def test_date_comes_from_the_sources_not_the_clock(sample_source: Path, monkeypa
         os.utime(path, (1_600_000_000, 1_600_000_000))
     book, _, _ = load(sample_source)
     assert book is not None and int(book.metadata.modified.timestamp()) == 1_600_000_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["long-title", "many-notes"])
+def test_hostile_inputs_print_and_pass_the_preflight(tmp_path: Path, case: str) -> None:
+    from book.check.pdf import preflight_pdf
+    from book.writers.pdf import build_pdf
+
+    if case == "long-title":
+        write(tmp_path / "s", "a.txt", f"001 - {'Long ' * 2000}\n\nText.\n")
+    else:
+        body = "\n\n".join(f"Sentence {n} ends here. *{n}" for n in range(1, 2001))
+        notes = "\n\n".join(f"*{n}: Note {n}." for n in range(1, 2001))
+        write(tmp_path / "s", "a.txt", f"001 - Notes\n\n{body}\n\n~~~~\n\nNotes\n\n{notes}\n")
+    book, config, _ = load(tmp_path / "s")
+    assert book is not None and config is not None
+    reporter = Reporter()
+    (path,) = build_pdf(book, config, tmp_path / "out", reporter)
+    preflight_pdf(path, book, config, reporter)
+    assert not reporter.diagnostics

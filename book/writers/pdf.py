@@ -12,7 +12,7 @@ from book import progress
 from book.cache import digest
 from book.config import Config
 from book.diagnostics import Reporter
-from book.ir import Book, Chapter, Inline, SourceLocation, Text
+from book.ir import Book, Chapter, Inline, Paragraph, SourceLocation, Text
 from book.output import atomic_path, output_path
 from book.writers import fonts, pdf_parts
 from book.writers.pdf_css import generated_css
@@ -117,6 +117,29 @@ def check_glyphs(book: Book, config: Config, setup: PrintSetup, reporter: Report
                 "install a font that has it and name it in book.yaml print: fallback_fonts:",
                 location,
             )
+    return ok
+
+
+# WeasyPrint lays a paragraph out line by line at a cost that grows faster than its length: 50,000
+# words take ~8 s, a million would take many minutes and gigabytes. No printed paragraph is that long.
+MAX_PARAGRAPH_WORDS = 50_000
+
+
+def check_paragraph_lengths(book: Book, reporter: Reporter) -> bool:
+    """P014 for every paragraph too long to typeset; True if there is none."""
+    ok = True
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Paragraph):
+                words = len(_text_of(block.inlines).split())
+                if words > MAX_PARAGRAPH_WORDS:
+                    ok = False
+                    reporter.report(
+                        "P014",
+                        f"this paragraph has {words:,} words, too many to typeset (the limit is "
+                        f"{MAX_PARAGRAPH_WORDS:,}); split it with blank lines",
+                        block.location,
+                    )
     return ok
 
 
@@ -299,7 +322,11 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
     cached under BUILD/.cache; BOOK_JOBS=1 lays the book out as one flow, the reference.
     """
     setup = print_setup(config, reporter)
-    if setup is None or not check_glyphs(book, config, setup, reporter):
+    if (
+        setup is None
+        or not check_paragraph_lengths(book, reporter)
+        or not check_glyphs(book, config, setup, reporter)
+    ):
         return []
     target = output_path(book.metadata.title, build_dir, "pdf")
     first_body = book.chapters[0].id if book.chapters else ""
