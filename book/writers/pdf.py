@@ -282,19 +282,23 @@ def _front_job(book: Book, setup: PrintSetup, css: str, body: list[Part]) -> Job
     return Job("front matter", html, css, base_url, roots, setup.profile == "ingram", drop_last=True)
 
 
-def parts_layout(book: Book, setup: PrintSetup, build_dir: Path, workers: int) -> Parts:
-    """The book part by part on `workers` processes, re-laid while the gutter band changes.
+def parts_salt(setup: PrintSetup) -> str:
+    """What every part's cache key shares: the writer's code and the font files in use."""
+    return digest(
+        pdf_parts.code_version(), pdf_parts.fonts_digest([f.path for f in setup.faces + setup.fallbacks])
+    )
+
+
+def parts_layout(book: Book, setup: PrintSetup, renderer: Renderer) -> Parts:
+    """The book part by part on the renderer's workers, re-laid while the gutter band changes.
 
     The folio sheets for the estimated page count are laid out with the body parts, so that no
     core waits; the front matter comes last, when the contents' folios are known.
     """
     minimum = PAGE_LIMITS[setup.profile][0]
     guess, padding = estimate_pages(book, setup.trim), 0
-    salt = digest(
-        pdf_parts.code_version(), pdf_parts.fonts_digest([f.path for f in setup.faces + setup.fallbacks])
-    )
     count = len(chapter_groups(book)) + int(has_notes(book))
-    with Renderer(build_dir, salt, workers) as renderer, progress.stage("rendering", count + 1) as bar:
+    with progress.stage("rendering", count + 1) as bar:
         for _ in range(MAX_LAYOUTS):
             margins = margins_for(setup.trim, guess)
             css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed)
@@ -322,22 +326,24 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
     cached under BUILD/.cache; BOOK_JOBS=1 lays the book out as one flow, the reference.
     """
     setup = print_setup(config, reporter)
-    if (
-        setup is None
-        or not check_paragraph_lengths(book, reporter)
-        or not check_glyphs(book, config, setup, reporter)
-    ):
+    if setup is None or not check_paragraph_lengths(book, reporter):
         return []
     target = output_path(book.metadata.title, build_dir, "pdf")
     first_body = book.chapters[0].id if book.chapters else ""
     options = {"bleed": setup.bleed, "pure_k": setup.profile == "ingram", "first_body": first_body}
     workers = pdf_parts.jobs()
     if workers == 1 or not book.chapters:
+        if not check_glyphs(book, config, setup, reporter):
+            return []
         data = single_flow(book, setup)
         with atomic_path(target) as tmp:
             finish(data, tmp, **options)  # type: ignore[arg-type]
         return [target]
-    parts = parts_layout(book, setup, build_dir, workers)
+    with Renderer(build_dir, parts_salt(setup), workers) as renderer:
+        # The glyph check runs while the workers start up and import WeasyPrint.
+        if not check_glyphs(book, config, setup, reporter):
+            return []
+        parts = parts_layout(book, setup, renderer)
     joined, sources = merge(
         parts.front.pdf,
         [part.pdf for part in parts.body],

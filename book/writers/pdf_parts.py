@@ -172,6 +172,9 @@ class Renderer:
         LAST_RUN.cached.clear()
 
     def __enter__(self) -> Renderer:
+        # Start the workers now: they import WeasyPrint while this process checks and renders HTML.
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_warm_up)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -220,6 +223,12 @@ class Renderer:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
         return self.pool.submit(render, job)
+
+
+def _warm_up() -> None:
+    """A worker's first import of WeasyPrint (~0.5 s), done before its first part arrives."""
+    import weasyprint
+    import weasyprint.text.fonts  # noqa: F401
 
 
 def fonts_digest(paths: list[Path]) -> str:
