@@ -92,8 +92,10 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
         errors.seek(0)
         err = errors.read()
     ok = process.returncode == 0
-    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if not ok else []
-    return Measure(seconds, max(peak, usage.ru_maxrss / 1024), ok, tail[0] if tail else "")
+    # The first error diagnostic says most; else the last line the command printed.
+    said = err.decode("utf-8", "replace").strip().splitlines() if not ok else []
+    detail = next((line for line in said if "error[" in line), said[-1] if said else "")
+    return Measure(seconds, max(peak, usage.ru_maxrss / 1024), ok, detail)
 
 
 def book_command(*args: str) -> list[str]:
@@ -254,6 +256,43 @@ def run(sizes: list[int], pdf_sizes: list[int], work: Path, big_pdf_chapters: in
     return "\n".join([*lines, "", *[f"- {h}" for h in headline]])
 
 
+def hostile_books(work: Path) -> dict[str, Path]:
+    """The hardening issue's large and hostile manuscripts, written as source folders."""
+    books: dict[str, str | None] = {
+        "5 MB single paragraph": "001 - Huge\n\n"
+        + ("word " * 1_000_000).strip()
+        + " *1\n\n~~~\n\n*1: The note.\n",
+        "2,000 notes in a chapter": "001 - Notes\n\n"
+        + "\n\n".join(f"Sentence {n} ends here. *{n}" for n in range(1, 2001))
+        + "\n\n~~~~\n\nNotes\n\n"
+        + "\n\n".join(f"*{n}: Note {n}." for n in range(1, 2001))
+        + "\n",
+        "10,000-character title": "001 - " + "Long " * 2000 + "\n\nText.\n",
+        "1,000 chapters": None,
+    }
+    folders = {}
+    for index, (name, text) in enumerate(books.items()):
+        folder = work / f"hostile-{index}"
+        if text is None:
+            write_book(folder, SynthOptions(chapters=1000, words_per_chapter=60, notes_per_chapter=1))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "a.txt").write_text(text, encoding="utf-8")
+        folders[name] = folder
+    return folders
+
+
+def run_hostile(work: Path) -> str:
+    """Build each hostile book in both formats: built or a diagnostic, and at what memory."""
+    lines = ["| hostile input | format | wall s | peak MB | result |", "| --- | --- | ---: | ---: | --- |"]
+    for name, folder in hostile_books(work).items():
+        for fmt in ("epub", "pdf"):
+            m = measure(book_command(fmt, "--source", str(folder), "--build", str(folder / "build")))
+            result = "built" if m.ok else f"diagnostic: {m.detail}"
+            lines.append(f"| {name} | {fmt} | {m.seconds:.2f} | {m.peak_mb:.0f} | {result} |")
+    return "\n".join(lines)
+
+
 def _page_count(build: Path) -> int:
     import pikepdf
 
@@ -269,18 +308,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000", help="chapter counts for the EPUB runs")
     parser.add_argument("--pdf-sizes", default="100", help="chapter counts that also get PDF runs")
     parser.add_argument("--keep", type=Path, help="keep the generated books and outputs here")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile-input runs")
     parser.add_argument(
         "--big-pdf", type=int, default=285, help="chapters of the ~3,000-page PDF memory run (0: skip)"
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     pdf_sizes = [int(s) for s in args.pdf_sizes.split(",") if s]
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        print(run(sizes, pdf_sizes, args.keep, args.big_pdf))
-    else:
-        with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
-            print(run(sizes, pdf_sizes, Path(tmp), args.big_pdf))
+    with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        print(run(sizes, pdf_sizes, work, args.big_pdf), flush=True)
+        if not args.no_hostile:
+            print("\n" + run_hostile(work))
     return 0
 
 
