@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections import Counter
 
 from book.diagnostics import Reporter
 from book.ir import (
@@ -41,27 +41,6 @@ SENTENCE_END = tuple(".!?…,;:\"'”’»」』")
 MAX_HEADING_CHARS = 120
 
 
-@dataclass
-class _Counts:
-    stats_lines: int = 0
-    padding_lines: int = 0
-    notes_separators: int = 0
-    notes_headings: int = 0
-    trailers: int = 0
-    control_characters: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
-
-    def freeze(self) -> StripReport:
-        return StripReport(
-            self.stats_lines,
-            self.padding_lines,
-            self.notes_separators,
-            self.notes_headings,
-            self.trailers,
-            self.control_characters,
-        )
-
-
 def decode(data: bytes, shown: str, reporter: Reporter) -> str | None:
     """UTF-8 (with or without BOM) → text with `\\n` line ends; report where invalid bytes are."""
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -83,13 +62,13 @@ def decode(data: bytes, shown: str, reporter: Reporter) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _clean(line: str, shown: str, number: int, counts: _Counts, reporter: Reporter) -> str:
+def _clean(line: str, shown: str, number: int, counts: Counter[str], reporter: Reporter) -> str:
     """Remove characters no XML document may hold, reporting the first of each line."""
     match = FORBIDDEN_RE.search(line)
     if not match:
         return line
     removed = len(FORBIDDEN_RE.findall(line))
-    counts.control_characters += removed
+    counts["control_characters"] += removed
     reporter.report(
         "R004",
         f"removed {removed} control character{'s' * (removed != 1)} (first: U+{ord(match.group()):04X})",
@@ -143,7 +122,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
     text = decode(data, shown, reporter)
     if text is None:
         return None
-    counts = _Counts()
+    counts: Counter[str] = Counter()  # keys: the StripReport field names
     lines = [_clean(line, shown, i, counts, reporter) for i, line in enumerate(text.split("\n"), 1)]
     if not any(line.strip() for line in lines):
         reporter.report(
@@ -174,7 +153,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
     if last > first:
         slogan = SLOGAN_RE.match(lines[last])
         if slogan:
-            counts.trailers += 1
+            counts["trailers"] += 1
             trailer_title = slogan[1].strip() or None
             lines[last] = ""
 
@@ -191,10 +170,10 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
         loc = SourceLocation(shown, number_1, 1)
         if not line.strip():
             if line:
-                counts.padding_lines += 1
+                counts["padding_lines"] += 1
             continue
         if in_header and STATS_RE.match(line):
-            counts.stats_lines += 1
+            counts["stats_lines"] += 1
             continue
         in_header = False
         if NOTES_SEPARATOR_RE.match(line):
@@ -205,7 +184,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
                 or NOTES_HEADING_RE.match(upcoming)
                 or NOTE_DEFINITION_RE.match(upcoming)
             ):
-                counts.notes_separators += 1
+                counts["notes_separators"] += 1
                 in_notes = True
                 after_break = False
                 continue
@@ -217,7 +196,7 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
             upcoming = _next_content(lines, index)
             # `Notes` heads the notes block after tildes, or right before the first definition.
             if in_notes or (upcoming is not None and NOTE_DEFINITION_RE.match(upcoming)):
-                counts.notes_headings += 1
+                counts["notes_headings"] += 1
                 in_notes = True
                 continue
         definition = NOTE_DEFINITION_RE.match(line)
@@ -257,6 +236,6 @@ def read_chapter(data: bytes, shown: str, reporter: Reporter) -> Chapter | None:
         notes=tuple(notes),
         location=SourceLocation(shown, first + 1, 1),
         sha256=sha,
-        strip=counts.freeze(),
+        strip=StripReport(**counts),
         trailer_title=trailer_title,
     )
