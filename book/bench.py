@@ -167,6 +167,21 @@ def _edit_one_chapter(source: Path) -> None:
     chapter.write_text(text.replace(" the ", " a ", 1), encoding="utf-8")
 
 
+def _full_noop_edit(
+    fmt: str, source: Path, build: Path, env: dict[str, str], lines: list[str], what: str
+) -> tuple[Measure, Measure, Measure]:
+    """A full build, a rebuild with nothing changed, and a rebuild after editing one chapter."""
+    command = book_command(fmt, "--source", str(source), "--build", str(build))
+    full = measure(command, env=env)
+    lines.append(_row(f"ours: {fmt}, {what}", full))
+    noop = measure(command, env=env)
+    lines.append(_row(f"ours: {fmt} no-op rebuild, {what}", noop))
+    _edit_one_chapter(source)
+    edit = measure(command, env=env)
+    lines.append(_row(f"ours: {fmt} after editing one chapter, {what}", edit))
+    return full, noop, edit
+
+
 def run(sizes: list[int], pdf_sizes: list[int], work: Path, big_pdf_chapters: int = 0) -> str:
     env = {"SOURCE_DATE_EPOCH": BENCH_EPOCH}
     pandoc = pandoc_binary()
@@ -181,13 +196,7 @@ def run(sizes: list[int], pdf_sizes: list[int], work: Path, big_pdf_chapters: in
             source, SynthOptions(chapters=chapters, words_per_chapter=WORDS_PER_CHAPTER, notes_per_chapter=3)
         )
         build = work / f"build-{chapters}"
-        ours = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
-        lines.append(_row(f"ours: epub, {chapters} chapters", ours))
-        noop = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
-        lines.append(_row(f"ours: epub no-op rebuild, {chapters}", noop))
-        _edit_one_chapter(source)
-        edit = measure(book_command("epub", "--source", str(source), "--build", str(build)), env=env)
-        lines.append(_row(f"ours: epub after editing one chapter, {chapters}", edit))
+        ours, noop, edit = _full_noop_edit("epub", source, build, env, lines, f"{chapters} chapters")
         theirs = None
         if pandoc:
             reporter = Reporter()
@@ -207,18 +216,14 @@ def run(sizes: list[int], pdf_sizes: list[int], work: Path, big_pdf_chapters: in
             f"no-op {noop.seconds:.2f} s (target < 1 s)"
         )
         if chapters in pdf_sizes:
-            pdf = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
-            lines.append(_row(f"ours: pdf, {chapters} chapters (parallel)", pdf))
             single = measure(
                 book_command("pdf", "--source", str(source), "--build", str(work / f"single-{chapters}")),
                 env={**env, "BOOK_JOBS": "1", "BOOK_NO_CACHE": "1"},
             )
             lines.append(_row(f"ours: pdf, {chapters} chapters, one flow (BOOK_JOBS=1)", single))
-            pnoop = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
-            lines.append(_row(f"ours: pdf no-op rebuild, {chapters}", pnoop))
-            _edit_one_chapter(source)
-            pedit = measure(book_command("pdf", "--source", str(source), "--build", str(build)), env=env)
-            lines.append(_row(f"ours: pdf after editing one chapter, {chapters}", pedit))
+            pdf, pnoop, pedit = _full_noop_edit(
+                "pdf", source, build, env, lines, f"{chapters} chapters (parallel)"
+            )
             ref = None
             if pandoc:
                 html = work / f"pandoc-{chapters}.html"
