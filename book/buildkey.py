@@ -10,7 +10,8 @@ from book.cache import Cache, code_digest, digest, files_digest
 from book.config import confine, load_config
 from book.diagnostics import Diagnostic, Reporter, Severity
 from book.ir import SourceLocation
-from book.manifest import discover
+from book.readers import discover
+from book.resources import style_files
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def fingerprint(command: str, source_dir: Path, strict: bool) -> str | None:
         mtimes,
         code_digest("**/*.py"),
         files_digest(sources),
+        files_digest(style_files(source_dir)),  # the user's styles/ override the package's
         os.environ.get("BOOK_JOBS", ""),
     )
 

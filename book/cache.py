@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from book.output import atomic_write
+from book.resources import PACKAGE_DIR
 
-PACKAGE = Path(__file__).resolve().parent
-STYLES = PACKAGE.parent / "styles"
 LIBRARIES = (
     "docutils",
     "ebooklib",
@@ -52,13 +51,13 @@ def files_digest(paths: Iterable[Path]) -> str:
 def code_digest(*modules: str) -> str:
     """A hash of this tool's own code, templates and styles that a backend depends on.
 
-    `modules` are file-name globs under book/ (e.g. "writers/epub*.py"); templates and styles are
-    always included, so any change to them invalidates every cached piece.
+    `modules` are file-name globs under book/ (e.g. "writers/epub/*.py"); templates and the
+    packaged styles are always included, so any change to them invalidates every cached piece.
+    The user's own styles/ are not code: the keys that depend on them include them.
     """
     paths: list[Path] = []
-    for pattern in (*modules, "ir.py", "diagnostics.py", "templates/**/*"):
-        paths += PACKAGE.glob(pattern)
-    paths += STYLES.rglob("*")
+    for pattern in (*modules, "ir.py", "diagnostics.py", "resources.py", "templates/**/*", "styles/**/*"):
+        paths += PACKAGE_DIR.glob(pattern)
     return digest(files_digest(paths), *_library_versions())
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 from book import __version__, buildkey, progress
-from book.config import Config
+from book.backends import BACKENDS
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
 from book.manifest import manifest_json, word_count
@@ -20,16 +18,8 @@ from book.pipeline import load_book
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-# Backends are imported only when asked for, so `book manifest` never pays for WeasyPrint.
-# Each entry: module, function(book, config, build_dir, reporter) -> list of written paths.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "epub": ("book.writers.epub", "build_epub"),
-    "pdf": ("book.writers.pdf", "build_pdf"),
-    "check": ("book.check", "run_checks"),
-}
 
-
-def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+def _add_shared_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options valid both before and after the subcommand (`book --strict epub` = `book epub --strict`)."""
 
     def default(value: object) -> object:
@@ -73,17 +63,13 @@ def make_parser() -> argparse.ArgumentParser:
         description="Turn a folder of web-novel chapters into an EPUB3 and a print-ready PDF.",
     )
     parser.add_argument("--version", action="version", version=f"book {__version__}")
-    _common(parser, suppress=False)
+    _add_shared_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    helps = {
-        "manifest": "read and check the manuscript, write BUILD/manifest.json",
-        "epub": "build BUILD/<title>.epub",
-        "pdf": "build BUILD/<title>.pdf (print interior)",
-        "check": "validate the built EPUB and PDF (EPUBCheck, Ace, print preflight)",
-    }
+    helps = {"manifest": "read and check the manuscript, write BUILD/manifest.json"}
+    helps.update((name, backend.help) for name, backend in BACKENDS.items())
     for name, text in helps.items():
         command = sub.add_parser(name, help=text, description=text)
-        _common(command, suppress=True)
+        _add_shared_options(command, suppress=True)
         if name == "manifest":
             command.add_argument(
                 "--ir", action="store_true", help="print the intermediate representation as JSON to stdout"
@@ -121,7 +107,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not getattr(args, "ir", False):
         progress.enable(sys.stdout)
     key = None
-    if args.command in ("epub", "pdf") and args.source.is_dir():
+    backend = BACKENDS.get(args.command)
+    if backend is not None and backend.kind == "writer" and args.source.is_dir():
         # A no-op build: same sources, code, styles, flags and date as the last good build, whose
         # outputs are untouched. Say so, replay its warnings, and skip everything else.
         key = buildkey.fingerprint(args.command, args.source, args.strict)
@@ -142,11 +129,11 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         else:
             _print_manifest(book, manifest_path, args.verbose)
         return EXIT_OK
-    module_name, function_name = COMMANDS[args.command]
-    command: Callable[[Book, Config, Path, Reporter], list[Path]] = getattr(
-        importlib.import_module(module_name), function_name
-    )
-    outputs = command(book, config, build_dir, reporter)
+    assert backend is not None, args.command
+    if backend.kind == "check":
+        backend.check()(book, config, build_dir, reporter)
+        return EXIT_OK
+    outputs = backend.writer()(book, config, build_dir, reporter)
     for path in outputs:
         print(f"wrote {display_path(path)}")
     reporter.halt_if_errors()

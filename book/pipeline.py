@@ -1,4 +1,4 @@
-"""The whole front half in one screen: config → chapters (read, typeset) → order → notes → Book."""
+"""The whole front half in one screen: config → read → typography → order → notes → Book."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 from book import progress
-from book.cache import Bundle
+from book.cache import Bundle, code_digest, digest
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation
-from book.manifest import order, read_chapters
+from book.readers import discover, read_chapters
 from book.transforms.notes import number_notes
+from book.transforms.order import order
+from book.transforms.typography import typeset_chapter
 
 # A fixed namespace so the default identifier depends on nothing but the title and authors.
 IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
@@ -88,14 +90,40 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     config = load_config(source_dir, reporter)
     epoch = source_date_epoch(reporter)
     reporter.halt_if_errors()
-    # 2. read and typeset every chapter file (cached per file under BUILD/.cache), then order them
-    cache = Bundle(build_dir, "chapters") if build_dir is not None else None
-    chapters = order(read_chapters(config, reporter, cache), config, reporter)
+    chapter_cache = Bundle(build_dir, "chapters") if build_dir is not None else None
+    typeset_cache = Bundle(build_dir, "typeset") if build_dir is not None else None
+    # 2. read every chapter file in the site export format (cached per file under BUILD/.cache)
+    chapters = read_chapters(discover(config), config, reporter, chapter_cache)
+    # 3. typography: curly quotes, dashes and ellipses for the book's language (cached per chapter)
+    if config.typography:
+        chapters = typeset(chapters, config.language, typeset_cache)
+    # 4. reading order by chapter number; duplicates and gaps reported
+    chapters = order(chapters, config, reporter)
     reporter.halt_if_errors()
     book = Book(metadata(config, chapters, epoch), tuple(chapters))
-    # 3. footnotes → book-wide endnotes
+    # 5. footnotes → book-wide endnotes
     with progress.stage("notes", len(book.chapters)) as bar:
         book = number_notes(book, reporter)
         bar.advance(len(book.chapters))
     reporter.halt_if_errors()
     return book, config
+
+
+def typeset(chapters: list[Chapter], language: str, cache: Bundle | None) -> list[Chapter]:
+    """The typography transform on each chapter; a chapter's result depends only on its source file,
+    the language and the code, so it is cached by those."""
+    code = code_digest("readers/*.py", "transforms/typography.py")
+    out = []
+    with progress.stage("typography", len(chapters)) as bar:
+        for chapter in chapters:
+            key = digest(chapter.sha256, chapter.location.path, language, code)
+            done: Chapter | None = cache.get(key) if cache else None
+            if done is None:
+                done = typeset_chapter(chapter, language)
+                if cache:
+                    cache.put(key, done)
+            out.append(done)
+            bar.advance()
+    if cache:
+        cache.save()
+    return out

@@ -56,20 +56,16 @@ def test_changed_inputs_rebuild(
 def test_a_style_change_rebuilds_everything(
     sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from book import cache
-    from book.writers import epub as epub_writer
+    from book.resources import STYLES_DIR, user_styles_dir
 
-    styles = tmp_path / "styles"
-    shutil.copytree(cache.STYLES, styles)
-    # Point every reader of the stylesheet (the writer, the cache keys) at the copy.
-    monkeypatch.setattr(cache, "STYLES", styles)
-    monkeypatch.setattr(epub_writer, "STYLESHEET", styles / "epub.css")
-    cache.code_digest.cache_clear()
+    # The user's own styles/ beside the source folder overrides the package's stylesheet.
+    styles = user_styles_dir(sample_source)
+    styles.mkdir()
+    shutil.copy(STYLES_DIR / "epub.css", styles / "epub.css")
     build = tmp_path / "build"
     epub(sample_source, build, capsys)
     assert "up to date" in epub(sample_source, build, capsys)[1]
     (styles / "epub.css").write_text((styles / "epub.css").read_text() + "\n/* changed */\n")
-    cache.code_digest.cache_clear()
     assert "wrote" in epub(sample_source, build, capsys)[1]
     with zipfile.ZipFile(build / "time-slip-reiwa-japan.epub") as z:
         assert b"/* changed */" in z.read("EPUB/css/epub.css")
@@ -78,7 +74,6 @@ def test_a_style_change_rebuilds_everything(
     epub(sample_source, tmp_path / "cold", capsys)
     name = "time-slip-reiwa-japan.epub"
     assert (build / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
-    cache.code_digest.cache_clear()
 
 
 def test_cached_output_equals_uncached(

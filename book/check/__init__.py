@@ -11,7 +11,7 @@ from book.ir import Book
 from book.output import output_path
 
 
-def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> None:
     """`book check`: validate the book's EPUB and PDF in `build_dir`; report what is missing."""
     from book.check.epub import check_epub
     from book.check.pdf import preflight_pdf
@@ -20,7 +20,7 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     pdf = output_path(book.metadata.title, build_dir, "pdf")
     if not epub.exists() and not pdf.exists():
         reporter.report("E007", f"nothing to check in '{build_dir}': run 'make epub' or 'make pdf' first")
-        return []
+        return
     targets = [(epub, check_epub, "EPUBCheck, Ace"), (pdf, preflight_pdf, "print preflight")]
     present = [t for t in targets if t[0].exists()]
     with progress.stage("validating", len(present)) as bar:
@@ -30,4 +30,3 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
             found = len(reporter.diagnostics) - before
             print(f"checked {display_path(path)} ({what}): {found or 'no'} finding{'s' * (found != 1)}")
             bar.advance()
-    return []

@@ -13,8 +13,8 @@ from typing import Any
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
+from book.resources import PACKAGE_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 900  # seconds; a long book takes EPUBCheck about a minute
 # EPUBCheck severities → our codes; USAGE and INFO are advice, not findings.
 EPUBCHECK_CODES = {"FATAL": "E001", "ERROR": "E001", "WARNING": "E002"}
@@ -132,11 +132,13 @@ def run_epubcheck(path: Path, where: SourceLocation, reporter: Reporter) -> None
 
 
 def find_ace() -> Path | None:
-    """Ace from .tools/ (installed by .ci/setup-epub.sh), else from PATH."""
-    for name in ACE_NAMES:
-        local = ROOT / ".tools" / "node_modules" / ".bin" / name
-        if local.is_file() and os.access(local, os.X_OK):
-            return local
+    """Ace from a .tools/ folder (what .ci/setup-epub.sh installs: the working directory's, or the
+    checkout's when the package runs from one), else from PATH."""
+    for tools in (Path.cwd() / ".tools", PACKAGE_DIR.parent / ".tools"):
+        for name in ACE_NAMES:
+            local = tools / "node_modules" / ".bin" / name
+            if local.is_file() and os.access(local, os.X_OK):
+                return local
     for name in ACE_NAMES:
         found = shutil.which(name)
         if found:

@@ -14,7 +14,7 @@ from book.check.pdf_content import PageInk, font_is_embedded, page_ink
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
-from book.writers.trim import (
+from book.printing.trim import (
     BLEED_IN,
     MIN_EDGE_MARGIN_IN,
     PAGE_LIMITS,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from book.writers.fonts import STYLES_DIR
-from book.writers.pdf_fetch import ConfinedFetcher
+from book.resources import STYLES_DIR
+from book.writers.pdf.fetch import ConfinedFetcher
 
 
 def test_serves_styles_source_and_data(tmp_path: Path) -> None:

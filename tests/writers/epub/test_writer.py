@@ -13,9 +13,9 @@ from lxml import etree
 
 from book.diagnostics import Reporter
 from book.ir import Book
-from book.writers import epub_package
 from book.writers.epub import build_epub
-from book.writers.epub_cover import HEIGHT, WIDTH, generate_cover
+from book.writers.epub import package as epub_package
+from book.writers.epub.cover import HEIGHT, WIDTH, generate_cover
 from tests.conftest import load
 from tests.epub_support import (
     EPUB_TYPE,

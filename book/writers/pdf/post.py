@@ -9,7 +9,7 @@ from typing import Any
 
 import pikepdf
 
-from book.writers.trim import BLEED_IN, PT_PER_IN
+from book.printing.trim import BLEED_IN, PT_PER_IN
 
 # `r g b rg` / `RG` operators; WeasyPrint writes black as `0 0 0 rg` even when told device-cmyk
 # for the text, e.g. for crop marks and link annotations' borders.

@@ -12,8 +12,8 @@ from ebooklib import epub
 from lxml import etree
 
 from book.ir import Metadata
-from book.writers.epub_cover import CoverImage
-from book.writers.epub_docs import COVER_FILE, NAV_FILE, Document
+from book.writers.epub.cover import CoverImage
+from book.writers.epub.documents import COVER_FILE, NAV_FILE, Document
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 ACCESSIBILITY_SUMMARY = (

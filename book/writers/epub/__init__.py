@@ -10,18 +10,17 @@ from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
 from book.output import atomic_path, output_path
-from book.writers import epub_package
-from book.writers.epub_cover import ROOT, CoverError, CoverImage, generate_cover, load_cover
-from book.writers.epub_docs import (
+from book.resources import style_path
+from book.writers.epub import package
+from book.writers.epub.cover import CoverError, CoverImage, generate_cover, load_cover
+from book.writers.epub.documents import (
     Document,
     chapter_document,
     cover_document,
     endnotes_document,
     titlepage_document,
 )
-from book.writers.epub_nav import nav_document, ncx_content, toc_points
-
-STYLESHEET = ROOT / "styles" / "epub.css"
+from book.writers.epub.nav import nav_document, ncx_content, toc_points
 
 
 def _cover(book: Book, config: Config, reporter: Reporter) -> CoverImage | None:
@@ -38,7 +37,7 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Docu
     """Each chapter's XHTML, cached. A chapter's IR is a pure function of its file, its path, its first
     endnote number, the language and typography settings and the code: those are the key."""
     cache = Bundle(build_dir, "epub-chapters")
-    code = code_digest("readers/*.py", "transforms/*.py", "writers/epub*.py")
+    code = code_digest("readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py")
     documents = []
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
@@ -78,9 +77,10 @@ def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     points = toc_points(book)
     nav = nav_document(book, points)
     # 4. package and write: a temporary file renamed into place only once complete
-    package = epub_package.assemble(
-        book.metadata, STYLESHEET.read_bytes(), cover, front, nav, body, ncx_content(book, points)
+    stylesheet = style_path("epub.css", config.source_dir).read_bytes()
+    assembled = package.assemble(
+        book.metadata, stylesheet, cover, front, nav, body, ncx_content(book, points)
     )
     with atomic_path(target) as tmp:
-        epub_package.write(package, book.metadata, tmp)
+        package.write(assembled, book.metadata, tmp)
     return [target]

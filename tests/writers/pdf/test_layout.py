@@ -9,7 +9,9 @@ from typing import Any
 import pikepdf
 import pytest
 
-from book.writers import pdf, pdf_parts
+from book.writers import pdf
+from book.writers.pdf import layout as pdf_parts
+from book.writers.pdf import plan
 from tests.pdf_support import build, page_texts, preflight
 
 
@@ -54,7 +56,7 @@ def test_parts_make_the_same_book_as_one_flow(
     monkeypatch.setenv("BOOK_JOBS", "2")
     _, _, reporter, parts = build(source, tmp_path / "parts")
     assert parts is not None and not reporter.diagnostics, reporter.diagnostics
-    assert pdf.part_label(book, pdf.chapter_groups(book)[0]) in pdf_parts.LAST_RUN.rendered, (
+    assert plan.part_label(book, plan.chapter_groups(book)[0]) in pdf_parts.LAST_RUN.rendered, (
         "the parallel path ran"
     )
     one, many = _book_facts(single), _book_facts(parts)
@@ -94,8 +96,8 @@ def test_an_edit_lays_out_only_that_chapter(
     assert path is not None, reporter.diagnostics
     edited = next(c for c in book.chapters if c.location.path.endswith(chapter.name))
     index = book.chapters.index(edited)
-    group = next(g for g in pdf.chapter_groups(book) if index in g)
-    assert set(pdf_parts.LAST_RUN.rendered) == {pdf.part_label(book, group), "front matter"}
+    group = next(g for g in plan.chapter_groups(book) if index in g)
+    assert set(pdf_parts.LAST_RUN.rendered) == {plan.part_label(book, group), "front matter"}
     monkeypatch.setenv("BOOK_NO_CACHE", "1")
     _, _, _, uncached = build(source, tmp_path / "fresh")
     assert uncached is not None and _book_facts(path) == _book_facts(uncached)
@@ -111,5 +113,5 @@ def test_a_style_change_lays_out_everything_again(
     monkeypatch.setattr(pdf_parts, "code_version", lambda: "print.css changed")
     build(source, tmp_path / "build")
     assert pdf_parts.LAST_RUN.cached == []
-    every_part = {pdf.part_label(book, g) for g in pdf.chapter_groups(book)} | {"notes", "front matter"}
+    every_part = {plan.part_label(book, g) for g in plan.chapter_groups(book)} | {"notes", "front matter"}
     assert every_part <= set(pdf_parts.LAST_RUN.rendered)

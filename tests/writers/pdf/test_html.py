@@ -16,7 +16,7 @@ from book.ir import (
     SourceLocation,
     Text,
 )
-from book.writers.pdf_html import render_html
+from book.writers.pdf.html import render_html
 
 LOC = SourceLocation("a.txt", 3)
 

@@ -6,7 +6,7 @@ from itertools import groupby
 from typing import NamedTuple
 
 from book.ir import Book, Chapter
-from book.writers.epub_docs import (
+from book.writers.epub.documents import (
     COVER_FILE,
     ENDNOTES_FILE,
     ENDNOTES_HEADING,
@@ -15,7 +15,7 @@ from book.writers.epub_docs import (
     chapter_file,
     chapter_heading,
     chapter_label,
-    render,
+    render_xhtml,
 )
 
 CONTENTS_HEADING = "Contents"
@@ -82,7 +82,7 @@ def landmarks(book: Book) -> list[dict[str, str]]:
 
 
 def nav_document(book: Book, points: tuple[NavPoint, ...]) -> Document:
-    content = render(
+    content = render_xhtml(
         "nav.xhtml",
         lang=book.metadata.language,
         doc_title=CONTENTS_HEADING,
@@ -99,7 +99,7 @@ def nav_document(book: Book, points: tuple[NavPoint, ...]) -> Document:
 def ncx_content(book: Book, points: tuple[NavPoint, ...]) -> bytes:
     """The EPUB 2 NCX, for readers that predate the nav document."""
     meta = book.metadata
-    return render(
+    return render_xhtml(
         "toc.ncx",
         lang=meta.language,
         uid=meta.identifier,

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 from book.ir import Book
-from book.writers.trim import PT_PER_IN
+from book.printing.trim import PT_PER_IN
 from tests.pdf_support import build, page_texts, preflight, sample_copy
 
 FOLIO_RE = re.compile(r"^\s{10,}([0-9]+|[ivxlc]+)\s*$")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import jinja2
-
 from book.ir import Book, Chapter, Inline, Note, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+from book.writers.templating import template
 
 STYLESHEET = "css/epub.css"
 COVER_FILE = "cover.xhtml"
@@ -16,20 +15,10 @@ NAV_FILE = "toc.xhtml"
 ENDNOTES_FILE = "endnotes.xhtml"
 ENDNOTES_HEADING = "Endnotes"
 
-# Templates receive data only; autoescape makes every `<`, `&` and `{{` in the text inert.
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("book", "templates/epub"),
-    undefined=jinja2.StrictUndefined,
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
-
-def render(template: str, **data: Any) -> bytes:
-    """Render one template with plain data to UTF-8 bytes."""
-    return _ENV.get_template(template).render(**data).encode("utf-8")
+def render_xhtml(name: str, **data: Any) -> bytes:
+    """Render one template of templates/epub with plain data to UTF-8 bytes."""
+    return template("epub", name).render(**data).encode("utf-8")
 
 
 class Document(NamedTuple):
@@ -51,7 +40,7 @@ class InlineView:
 
 
 @dataclass(frozen=True)
-class BlockView:
+class XhtmlBlock:
     """A paragraph (`parts`), a section heading (`text`, `id`) or a scene break."""
 
     kind: str
@@ -84,15 +73,15 @@ def _inlines(inlines: tuple[Inline, ...]) -> tuple[InlineView, ...]:
     return tuple(views)
 
 
-def _block(block: Paragraph | SectionHeading | SceneBreak) -> BlockView:
+def _block(block: Paragraph | SectionHeading | SceneBreak) -> XhtmlBlock:
     if isinstance(block, SectionHeading):
-        return BlockView("heading", text=block.text, id=block.id)
+        return XhtmlBlock("heading", text=block.text, id=block.id)
     if isinstance(block, SceneBreak):
-        return BlockView("break")
-    return BlockView("paragraph", parts=_inlines(block.inlines))
+        return XhtmlBlock("break")
+    return XhtmlBlock("paragraph", parts=_inlines(block.inlines))
 
 
-def _common(book: Book, doc_title: str, body_type: str) -> dict[str, Any]:
+def _page_fields(book: Book, doc_title: str, body_type: str) -> dict[str, Any]:
     return {
         "lang": book.metadata.language,
         "doc_title": doc_title,
@@ -104,9 +93,9 @@ def _common(book: Book, doc_title: str, body_type: str) -> dict[str, Any]:
 def cover_document(book: Book, image_href: str) -> Document:
     meta = book.metadata
     by = f" by {', '.join(meta.authors)}" if meta.authors else ""
-    content = render(
+    content = render_xhtml(
         "cover.xhtml",
-        **_common(book, "Cover", "frontmatter"),
+        **_page_fields(book, "Cover", "frontmatter"),
         image=image_href,
         alt=f"Cover: {meta.title}{by}",
     )
@@ -115,9 +104,9 @@ def cover_document(book: Book, image_href: str) -> Document:
 
 def titlepage_document(book: Book) -> Document:
     meta = book.metadata
-    content = render(
+    content = render_xhtml(
         "titlepage.xhtml",
-        **_common(book, meta.title, "frontmatter"),
+        **_page_fields(book, meta.title, "frontmatter"),
         title=meta.title,
         subtitle_lines=[meta.subtitle] if meta.subtitle else [],
         author_lines=[", ".join(meta.authors)] if meta.authors else [],
@@ -127,9 +116,9 @@ def titlepage_document(book: Book) -> Document:
 
 
 def chapter_document(book: Book, chapter: Chapter) -> Document:
-    content = render(
+    content = render_xhtml(
         "chapter.xhtml",
-        **_common(book, chapter_heading(chapter), "bodymatter"),
+        **_page_fields(book, chapter_heading(chapter), "bodymatter"),
         id=chapter.id,
         label=chapter_label(chapter),
         title=chapter.title,
@@ -185,9 +174,9 @@ def endnotes_document(book: Book) -> Document | None:
         for chapter in book.chapters
         if chapter.notes
     ]
-    content = render(
+    content = render_xhtml(
         "endnotes.xhtml",
-        **_common(book, ENDNOTES_HEADING, "backmatter"),
+        **_page_fields(book, ENDNOTES_HEADING, "backmatter"),
         heading=ENDNOTES_HEADING,
         groups=groups,
     )

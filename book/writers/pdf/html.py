@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
 from markupsafe import Markup, escape
 
 from book.ir import Book, Chapter, Inline, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+from book.writers.templating import template
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 SCENE_BREAK = "*\u2003*\u2003*"  # three spaced asterisks: a glyph every text face has
 RUNNING_HEAD_MAX = 42  # longer chapter titles are shortened in the running head
 # Links inside the book as a part writes them: WeasyPrint drops a `#id` link whose target is in
@@ -22,7 +19,7 @@ PART_LINK = "x-book:"
 
 
 @dataclass(frozen=True)
-class BlockView:
+class HtmlBlock:
     """One block as the template writes it: an element, its class and id, its escaped content."""
 
     tag: str
@@ -39,7 +36,7 @@ class ChapterView:
     running_head: str
     bookmark: str
     cls: str
-    blocks: tuple[BlockView, ...]
+    blocks: tuple[HtmlBlock, ...]
 
 
 @dataclass(frozen=True)
@@ -112,21 +109,21 @@ def running_head(title: str) -> str:
     return title[: RUNNING_HEAD_MAX - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
-def blocks_view(chapter: Chapter, anchor: str = "#") -> tuple[BlockView, ...]:
+def blocks_view(chapter: Chapter, anchor: str = "#") -> tuple[HtmlBlock, ...]:
     """Paragraphs indented except after a heading or break; breaks as a centred ornament."""
-    views: list[BlockView] = []
+    views: list[HtmlBlock] = []
     flush = True  # the first paragraph of a chapter or section is set flush left
     for block in chapter.blocks:
         if isinstance(block, Paragraph):
-            views.append(BlockView("p", "first" if flush else "", "", inlines_html(block.inlines, anchor)))
+            views.append(HtmlBlock("p", "first" if flush else "", "", inlines_html(block.inlines, anchor)))
             flush = False
         elif isinstance(block, SectionHeading):
             # Non-breaking hyphens: a heading never breaks inside `D-Day`.
             text = block.text.replace("-", "\u2011")
-            views.append(BlockView("h2", "section", block.id, escape(text)))
+            views.append(HtmlBlock("h2", "section", block.id, escape(text)))
             flush = True
         elif isinstance(block, SceneBreak):
-            views.append(BlockView("p", "scene-break", "", escape(SCENE_BREAK)))
+            views.append(HtmlBlock("p", "scene-break", "", escape(SCENE_BREAK)))
             flush = True
     return tuple(views)
 
@@ -189,21 +186,6 @@ def pdf_date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    # One environment per process: a book laid out part by part renders the template per part.
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
-def template(name: str) -> jinja2.Template:
-    return _environment().get_template(name)
-
-
 def has_notes(book: Book) -> bool:
     return any(chapter.notes for chapter in book.chapters)
 
@@ -233,7 +215,7 @@ def render_html(
             toc = [dataclasses.replace(e, folio=f) for e, f in zip(toc, selection.folios, strict=True)]
     notes = notes_view(book, anchor) if selection.notes else ()
     closing = ["pad-blank"] * padding + (["final-blank"] if closing_verso else [])
-    return template("book.html").render(
+    return template("pdf", "book.html").render(
         lang=meta.language,
         title=meta.title,
         subtitle=meta.subtitle or "",

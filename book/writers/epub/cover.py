@@ -10,12 +10,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from book.ir import Metadata
+from book.resources import STYLES_DIR
 
 WIDTH, HEIGHT = 1600, 2560
 BACKGROUND = (32, 44, 57)
 INK = (240, 234, 220)
 RULE = (176, 141, 87)
-ROOT = Path(__file__).resolve().parents[2]
 # Formats every EPUB 3.3 reading system must show (core media types), by Pillow's name.
 CORE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 # Fonts tried in order for the generated cover; the first that has every character wins.
@@ -68,7 +68,7 @@ def _covers(font_path: Path, text: str) -> bool:
 
 
 def font_candidates() -> list[Path]:
-    fonts_dir = ROOT / "styles" / "fonts"
+    fonts_dir = STYLES_DIR / "fonts"
     committed = (
         sorted(p for p in fonts_dir.glob("*") if p.suffix.lower() in {".otf", ".ttf"})
         if fonts_dir.is_dir()

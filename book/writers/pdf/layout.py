@@ -4,7 +4,7 @@ Chapters open on rectos, so a chapter's layout does not depend on where it start
 WeasyPrint document of its own, laid out in a process pool and cached by a digest of everything it
 depends on. A part's folios are lifted off its pages and laid over them from "folio sheets" once
 the part's place in the book is known, so a part's key holds no page number and an edit that
-changes one chapter's length re-lays that chapter only. pdf_merge.py joins the parts.
+changes one chapter's length re-lays that chapter only. merge.py joins the parts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from book import progress
 from book.cache import Cache, code_digest, digest
-from book.writers.pdf_html import template
+from book.writers.templating import template
 
 FOLIOS_PER_SHEET = 100
 # Bump when the meaning of a cached part changes in a way the code digest cannot see.
@@ -28,7 +28,7 @@ KEY_VERSION = "pdf-part-2"
 
 def code_version() -> str:
     """The writer's own code, templates and styles: a change to any of them re-lays every part."""
-    return code_digest("writers/pdf*.py", "writers/trim.py", "writers/fonts.py")
+    return code_digest("writers/*.py", "writers/pdf/*.py", "printing/*.py")
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,14 @@ def _lift_folio(page: Any) -> bool:
     return lifted
 
 
-def render(job: Job) -> Part:
+def lay_out(job: Job) -> Part:
     """Lay out one part (in a worker process, or in this one)."""
     import logging
 
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from book.writers.pdf_fetch import ConfinedFetcher
+    from book.writers.pdf.fetch import ConfinedFetcher
 
     # WeasyPrint logs refused URLs and unsupported CSS as warnings; the build reports its own.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -132,7 +132,7 @@ def _release_memory() -> None:
 
 def folio_sheet_html(lang: str, stylesheet_urls: list[str]) -> str:
     """FOLIOS_PER_SHEET empty pages: only their folios are drawn (the running heads are unset)."""
-    return template("folios.html").render(
+    return template("pdf", "folios.html").render(
         lang=lang, stylesheets=stylesheet_urls, pages=range(FOLIOS_PER_SHEET)
     )
 
@@ -218,11 +218,11 @@ class Renderer:
     def _submit(self, job: Job) -> Future[Part]:
         if self.workers <= 1:
             done: Future[Part] = Future()
-            done.set_result(render(job))
+            done.set_result(lay_out(job))
             return done
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self.pool.submit(render, job)
+        return self.pool.submit(lay_out, job)
 
 
 def _warm_up() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from book.writers.trim import gutter_for, margins_for, parse_trim
+from book.printing.trim import gutter_for, margins_for, parse_trim
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pikepdf
 
-from book.writers.pdf_html import PART_LINK
+from book.writers.pdf.html import PART_LINK
 
 
 @dataclass(frozen=True)

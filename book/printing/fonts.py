@@ -11,8 +11,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-STYLES_DIR = Path(__file__).resolve().parent.parent.parent / "styles"
-FONTS_DIR = STYLES_DIR / "fonts"
+from book.resources import style_path
 
 # The text face, committed with its licence (styles/fonts/OFL.txt): EB Garamond covers Latin,
 # Greek and Cyrillic, with real italics, small caps and old-style figures.
@@ -39,9 +38,13 @@ class Face:
     font_face: bool = False  # True: declared with @font-face (served by the URL fetcher)
 
 
-def text_faces() -> list[Face]:
-    """The committed text face (regular and italic), always declared with @font-face."""
-    return [Face(TEXT_FAMILY, FONTS_DIR / name, 0, style, True) for style, name in TEXT_FACES]
+def text_faces(source_dir: Path | None = None) -> list[Face]:
+    """The text face (regular and italic), always declared with @font-face: the package's, or the
+    user's styles/fonts/ file of the same name."""
+    return [
+        Face(TEXT_FAMILY, style_path(f"fonts/{name}", source_dir), 0, style, True)
+        for style, name in TEXT_FACES
+    ]
 
 
 def _fontconfig_lookup(family: str) -> Face | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from book.writers.fonts import Face, font_stack
-from book.writers.trim import BLEED_IN, Margins, Trim
+from book.printing.fonts import Face, font_stack
+from book.printing.trim import BLEED_IN, Margins, Trim
 
 
 def _font_face(face: Face) -> str:

@@ -1,0 +1,59 @@
+"""The commands that take a loaded book: writers (which produce outputs) and checks (which report)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from book.config import Config
+from book.diagnostics import Reporter
+from book.ir import Book
+
+# A writer returns the files it wrote (none when it reported why it could not).
+Writer = Callable[[Book, Config, Path, Reporter], list[Path]]
+# A check validates what is already built and reports every finding.
+Check = Callable[[Book, Config, Path, Reporter], None]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One command: its name, its help line, and where its function lives.
+
+    The module is imported only when the command runs, so `book manifest` never pays for
+    WeasyPrint and `book epub` never for pikepdf.
+    """
+
+    name: str
+    kind: Literal["writer", "check"]
+    help: str
+    module: str
+    function: str
+
+    def writer(self) -> Writer:
+        assert self.kind == "writer", self.name
+        found: Writer = getattr(importlib.import_module(self.module), self.function)
+        return found
+
+    def check(self) -> Check:
+        assert self.kind == "check", self.name
+        found: Check = getattr(importlib.import_module(self.module), self.function)
+        return found
+
+
+BACKENDS: dict[str, Backend] = {
+    backend.name: backend
+    for backend in (
+        Backend("epub", "writer", "build BUILD/<title>.epub", "book.writers.epub", "build_epub"),
+        Backend("pdf", "writer", "build BUILD/<title>.pdf (print interior)", "book.writers.pdf", "build_pdf"),
+        Backend(
+            "check",
+            "check",
+            "validate the built EPUB and PDF (EPUBCheck, Ace, print preflight)",
+            "book.check",
+            "run_checks",
+        ),
+    )
+}
