@@ -29,6 +29,8 @@ W3CDTF_RE = re.compile(
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 PRINT_PROFILES = ("kdp", "ingram", "proof")
+BINDINGS = ("paperback", "hardcover")
+PAPERS = ("white", "cream")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class PrintConfig:
     profile: str = "kdp"
     bleed: bool = False
     fallback_fonts: tuple[str, ...] = ()
+    binding: str = "paperback"
+    paper: str = "white"
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def _paths(value: Any) -> list[str]:
 
 def _print_section(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Invalid("expected a mapping (trim:, profile:, bleed:, fallback_fonts:)")
+        raise _Invalid("expected a mapping (trim:, profile:, bleed:, binding:, paper:, fallback_fonts:)")
     return value
 
 
@@ -177,6 +181,18 @@ def _profile(value: Any) -> str:
     return text
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
+    """A validator for a value that must be one of `choices` (case-insensitive)."""
+
+    def check(value: Any) -> str:
+        text = _string(value).lower()
+        if text not in choices:
+            raise _Invalid(f"{text!r} is not a {name}; use one of {', '.join(choices)}")
+        return text
+
+    return check
+
+
 def _fonts(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     return tuple(_string(v) for v in items)
@@ -187,6 +203,8 @@ PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
     "profile": _profile,
     "bleed": _bool,
     "fallback_fonts": _fonts,
+    "binding": _choice("binding", BINDINGS),
+    "paper": _choice("paper", PAPERS),
 }
 
 
