@@ -129,7 +129,7 @@ def to_markdown(book: Book) -> str:
             elif isinstance(block, SceneBreak):
                 out.append("* * *\n")
         for note in chapter.notes:
-            body = " ".join("".join(_md(i.text) for i in p if isinstance(i, Text)) for p in note.paragraphs)
+            body = " ".join("".join(_md(i.text) for i in p) for p in note.paragraphs)
             out.append(f"[^n{note.number}]: {body}\n")
     return "\n".join(out)
 

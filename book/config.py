@@ -14,6 +14,7 @@ import yaml
 
 from book.diagnostics import Reporter, display_path
 from book.ir import SourceLocation
+from book.printing.trim import DEFAULT_TRIM, TRIM_HINT, Trim, parse_trim
 
 CONFIG_NAME = "book.yaml"
 
@@ -37,7 +38,7 @@ PAPERS = ("white", "cream")
 class PrintConfig:
     """The `print:` section: choices for the PDF backend."""
 
-    trim: str = "5.5x8.5in"
+    trim: Trim = DEFAULT_TRIM
     profile: str = "kdp"
     bleed: bool = False
     fallback_fonts: tuple[str, ...] = ()
@@ -193,13 +194,21 @@ def _choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
     return check
 
 
+def _trim(value: Any) -> Trim:
+    text = _string(value)
+    trim = parse_trim(text)
+    if trim is None:
+        raise _Invalid(f"{text!r} is not a trim size this tool knows; {TRIM_HINT}")
+    return trim
+
+
 def _fonts(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     return tuple(_string(v) for v in items)
 
 
 PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
-    "trim": _string,
+    "trim": _trim,
     "profile": _profile,
     "bleed": _bool,
     "fallback_fonts": _fonts,

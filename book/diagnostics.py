@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from book.ir import SourceLocation
 
 
 class Severity(enum.IntEnum):
-    INFO = 0
     WARNING = 1
     ERROR = 2
 
@@ -69,10 +69,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P008": (Severity.ERROR, "RGB colour in an interior that must be grayscale/K only"),
     "P009": (Severity.ERROR, "the PDF has no outline (bookmarks)"),
     "P010": (Severity.ERROR, "a character has no glyph in any configured font"),
-    "P011": (Severity.ERROR, "the print section of book.yaml names an unknown trim size"),
     "P012": (Severity.ERROR, "there is no built PDF to check"),
     "P013": (Severity.WARNING, "a font named in print.fallback_fonts was not found"),
     "P014": (Severity.ERROR, "a paragraph is too long to typeset"),
+    "P015": (Severity.ERROR, "the margins could not be measured (pdftotext missing or failed)"),
+}
+
+# Codes no longer emitted, and what replaced them: never given a new meaning.
+RETIRED: dict[str, str] = {
+    "P011": "an unknown print.trim is C003, reported with the rest of book.yaml",
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).
@@ -89,8 +94,9 @@ class Diagnostic:
     location: SourceLocation | None = None
 
     def format(self) -> str:
+        """One line, always: a line break in a file name or in the message is shown escaped."""
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity}[{self.code}]: {self.message}"
+        return one_line(f"{where}{self.severity}[{self.code}]: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         loc = self.location
@@ -105,7 +111,7 @@ class Diagnostic:
 
     def github_annotation(self) -> str:
         """A GitHub Actions workflow command, escaped as the runner expects."""
-        command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(self.severity, "notice")
+        command = "error" if self.severity == Severity.ERROR else "warning"
         props = [("title", self.code)]
         if self.location:
             props.insert(0, ("file", self.location.path))
@@ -115,6 +121,19 @@ class Diagnostic:
                     props.insert(2, ("col", str(self.location.column)))
         joined = ",".join(f"{key}={_escape(value, property_value=True)}" for key, value in props)
         return f"::{command} {joined}::{_escape(self.message)}"
+
+
+# Characters that end a line in a terminal or an editor: a diagnostic must stay on one line.
+LINE_BREAKS_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_BREAK_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters (not tabs) written as escapes: \\n, \\x0b."""
+    return LINE_BREAKS_RE.sub(
+        lambda m: LINE_BREAK_ESCAPES.get(m.group()) or m.group().encode("unicode_escape").decode("ascii"),
+        text,
+    )
 
 
 def _escape(text: str, property_value: bool = False) -> str:
@@ -210,8 +229,7 @@ class Reporter:
         if os.environ.get("GITHUB_ACTIONS") == "true":
             # Annotations go to stdout, where the Actions runner reads workflow commands.
             for d in ordered:
-                if d.severity >= Severity.WARNING:
-                    sys.stdout.write(d.github_annotation() + "\n")
+                sys.stdout.write(d.github_annotation() + "\n")
 
 
 def codes_markdown() -> str:
@@ -227,6 +245,8 @@ def codes_markdown() -> str:
         "| --- | --- | --- |",
     ]
     rows += [f"| {code} | {sev} | {text} |" for code, (sev, text) in CODES.items()]
+    rows += ["", "Retired codes, never reused:", ""]
+    rows += [f"- {code}: {why}" for code, why in RETIRED.items()]
     return "\n".join(rows) + "\n"
 
 

@@ -85,10 +85,13 @@ Block = Paragraph | SectionHeading | SceneBreak
 
 @dataclass(frozen=True)
 class Note:
-    """A `*N:` definition; the notes transform sets the book-wide `number`, `id` and every `ref_ids`."""
+    """A `*N:` definition; the notes transform sets the book-wide `number`, `id` and every `ref_ids`.
+
+    Its paragraphs are text only: a `*N` inside a note is the author's text, not a reference.
+    """
 
     marker: int
-    paragraphs: tuple[tuple[Inline, ...], ...]
+    paragraphs: tuple[tuple[Text, ...], ...]
     location: SourceLocation
     number: int = 0
     id: str = ""

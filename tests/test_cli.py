@@ -111,6 +111,22 @@ def test_github_actions_annotations(sample_source: Path) -> None:
     )
 
 
+def test_a_file_name_with_a_line_break_keeps_each_diagnostic_on_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "bad\nname\u2028.txt").write_text("Hello there.\n\nText.\n", encoding="utf-8")
+    result = book("manifest", cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "source/bad\\nname\\u2028.txt:1:1: error[R003]: the first line should be the chapter number "
+        "and title, like '035 - Title'; found 'Hello there.'",
+        "1 error, 0 warnings",
+    ]
+    (annotation,) = [line for line in result.stdout.split("\n") if line.startswith("::")]
+    assert annotation.startswith("::error file=source/bad%0Aname\u2028.txt,line=1,col=1,title=R003::")
+
+
 @pytest.mark.parametrize("fmt", ["json"])
 def test_json_diagnostics(sample_source: Path, fmt: str) -> None:
     (sample_source / "book.yaml").write_text("title: T\n")

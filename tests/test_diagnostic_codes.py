@@ -176,6 +176,14 @@ def test_github_annotation_escapes_file_names_and_messages() -> None:
     assert d.github_annotation() == "::error file=a%2Cb%3Ac.txt,line=3,col=1,title=N001::50%25 done%0Anext"
 
 
+def test_diagnostic_lines_escape_line_breaks_in_file_names_and_messages() -> None:
+    from book.diagnostics import Diagnostic, Severity
+    from book.ir import SourceLocation
+
+    d = Diagnostic("R004", Severity.WARNING, "a\rb\x0bc\td", SourceLocation("x\ny.txt", 2, 5))
+    assert d.format() == "x\\ny.txt:2:5: warning[R004]: a\\rb\\x0bc\td"
+
+
 def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "src"
     CASES["M002"][0](source)

@@ -1,4 +1,4 @@
-"""Print preflight: read the built PDF and report every rule a printer would reject it for (P001-P012)."""
+"""Print preflight: read the built PDF and report every rule a printer would reject it for."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from book.printing.trim import (
     PT_PER_IN,
     Trim,
     gutter_for,
-    parse_trim,
 )
 
 MIN_TEXT_PT = 7.0
@@ -45,7 +44,7 @@ class Inspection:
     path: Path
     pdf: pikepdf.Pdf
     ink: list[PageInk]
-    words: list[list[pdf_words.Word]] | None  # None when pdftotext is not installed
+    words: list[list[pdf_words.Word]] | None  # None when pdftotext is missing or failed (P015)
     report: Callable[[str, str], None]
 
 
@@ -125,8 +124,7 @@ def check_page_count(it: Inspection, expect: Expect) -> None:
 def check_margins(it: Inspection, expect: Expect) -> None:
     """P005: every word stays inside the margins the page count requires (gutter on the inside)."""
     if it.words is None:
-        it.report("P005", "cannot measure the margins: pdftotext (poppler-utils) is not installed")
-        return
+        return  # P015 said why
     gutter = gutter_for(len(it.pdf.pages)) * PT_PER_IN
     edge = MIN_EDGE_MARGIN_IN * PT_PER_IN
     bad: list[int] = []
@@ -238,24 +236,10 @@ RULES: tuple[Callable[[Inspection, Expect], None], ...] = (
 )
 
 
-def expectations(config: Config, reporter: Reporter) -> Expect | None:
-    trim = parse_trim(config.print.trim)
-    if trim is None:
-        reporter.report(
-            "P011",
-            f"'{config.print.trim}' is not a KDP standard trim size",
-            config.location("print.trim") or config.location("print"),
-        )
-        return None
-    return Expect(trim, config.print.profile, config.print.bleed)
-
-
 def preflight_pdf(path: Path, book: Book, config: Config, reporter: Reporter) -> None:
     """`book check` for the print interior: every rule, every problem, then stop."""
     location = SourceLocation(display_path(path))
-    expect = expectations(config, reporter)
-    if expect is None:
-        return
+    expect = Expect(config.print.trim, config.print.profile, config.print.bleed)
     if not path.is_file():
         reporter.report("P012", f"no PDF at '{display_path(path)}': run 'make pdf' first", location)
         return
@@ -265,13 +249,28 @@ def preflight_pdf(path: Path, book: Book, config: Config, reporter: Reporter) ->
         reporter.report("P012", f"'{display_path(path)}' cannot be read as a PDF: {exc}", location)
         return
     with pdf:
-        words = pdf_words.page_words(path) if pdf_words.available() else None
+        words = _words(path, lambda message: reporter.report("P015", message, location))
         ink = [page_ink(page, MIN_TEXT_PT) for page in pdf.pages]
         inspection = Inspection(
             path, pdf, ink, words, lambda code, message: _report(reporter, code, message, location)
         )
         for rule in RULES:
             rule(inspection, expect)
+
+
+def _words(path: Path, unmeasured: Callable[[str], object]) -> list[list[pdf_words.Word]] | None:
+    """Every page's words from poppler; None, with P015, when they cannot be had."""
+    if not pdf_words.available():
+        unmeasured(
+            "cannot measure the margins: pdftotext is not installed "
+            "(apt-get install poppler-utils, or `make tools`)"
+        )
+        return None
+    try:
+        return pdf_words.page_words(path)
+    except OSError as exc:
+        unmeasured(f"cannot measure the margins: {exc}")
+        return None
 
 
 def _report(reporter: Reporter, code: str, message: str, location: SourceLocation) -> None:

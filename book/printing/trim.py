@@ -78,7 +78,7 @@ class Trim:
 def parse_trim(text: str) -> Trim | None:
     """The standard trim size `text` names ("A5", "6x9in", "6 x 9", "152x229mm"), or None."""
     key = text.strip()
-    name = NAMES.get(key.lower(), key.upper() if key.lower() in ("a4", "a5") else None)
+    name = NAMES.get(key.lower())
     if name is None:
         match = DIMENSIONS_RE.match(key)
         if not match:
@@ -97,6 +97,10 @@ def parse_trim(text: str) -> Trim | None:
             return None
     width, height = STANDARD_TRIMS[name]
     return Trim(name, width, height)
+
+
+DEFAULT_TRIM = Trim("5.5x8.5in", *STANDARD_TRIMS["5.5x8.5in"])
+TRIM_HINT = "use a KDP standard size by name (A5, 6x9in) or dimensions like 5.5x8.5in, 6 x 9 or 152x229mm"
 
 
 def gutter_for(pages: int) -> float:

@@ -41,8 +41,15 @@ def _block(block: Block, language: str) -> Block:
     return block
 
 
+def _texts(texts: tuple[Text, ...], language: str) -> tuple[Text, ...]:
+    tokens = [("text", t.text) for t in texts]
+    return tuple(
+        Text(text) for text in smartquotes.educate_tokens(tokens, attr=SMARTYPANTS_ATTR, language=language)
+    )
+
+
 def _note(note: Note, language: str) -> Note:
-    return replace(note, paragraphs=tuple(_educate(p, language) for p in note.paragraphs))
+    return replace(note, paragraphs=tuple(_texts(p, language) for p in note.paragraphs))
 
 
 def _chapter(chapter: Chapter, language: str) -> Chapter:

@@ -1,4 +1,4 @@
-"""One deliberately broken PDF per preflight rule (P001-P012): each must be caught."""
+"""One deliberately broken PDF per preflight rule: each must be caught."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
+from book.check import pdf_words
+from book.check.pdf import preflight_pdf
 from book.config import Config, PrintConfig
+from book.diagnostics import Reporter
 from book.ir import Book
+from book.printing.trim import DEFAULT_TRIM, parse_trim
 from tests.pdf_support import build, preflight, sample_copy
 
 Good = tuple[Book, Config, Path]
@@ -145,10 +149,24 @@ def test_odd_page_count_fails_ingram(good: Good, tmp_path: Path) -> None:
     assert any(c == "P004" and "even" in m for c, m in preflight(path, book, ingram))
 
 
-def test_unknown_trim_is_p011(good: Good) -> None:
+def test_margins_that_cannot_be_measured_are_p015_not_p005(
+    good: Good, monkeypatch: pytest.MonkeyPatch
+) -> None:
     book, config, path = good
-    odd = dataclasses.replace(config, print=PrintConfig(trim="7x7in"))
-    assert codes(preflight(path, book, odd)) == {"P011"}
+    reporter = Reporter()
+    monkeypatch.setattr(pdf_words, "available", lambda: False)
+    preflight_pdf(path, book, config, reporter)
+    (d,) = reporter.diagnostics
+    assert d.code == "P015" and "pdftotext is not installed" in d.message
+    assert "apt-get install poppler-utils" in d.message
+    assert d.location is not None and d.location.path.endswith(path.name) and not d.location.line
+
+    def broken(_: Path) -> list[list[pdf_words.Word]]:
+        raise OSError("pdftotext failed: killed")
+
+    monkeypatch.setattr(pdf_words, "available", lambda: True)
+    monkeypatch.setattr(pdf_words, "page_words", broken)
+    assert preflight(path, book, config) == [("P015", "cannot measure the margins: pdftotext failed: killed")]
 
 
 def test_missing_or_broken_pdf_is_p012(good: Good, tmp_path: Path) -> None:
@@ -160,5 +178,5 @@ def test_missing_or_broken_pdf_is_p012(good: Good, tmp_path: Path) -> None:
 
 def test_wrong_trim_is_p002(good: Good) -> None:
     book, config, path = good
-    six_by_nine = dataclasses.replace(config, print=PrintConfig(trim="6x9in"))
+    six_by_nine = dataclasses.replace(config, print=PrintConfig(trim=parse_trim("6x9in") or DEFAULT_TRIM))
     assert "P002" in codes(preflight(path, book, six_by_nine))

@@ -171,6 +171,13 @@ def test_multi_paragraph_note_and_definition_without_separator() -> None:
     assert [p[0] for p in note.paragraphs] == [Text("First part."), Text("Second part of the same note.")]
 
 
+def test_a_marker_inside_a_note_is_the_notes_text_not_a_reference() -> None:
+    chapter, reporter = read("004 - T\n\nText *1 here.\n\n~~~\n\n*1: See *2 below.\n\nAnd *3.\n")
+    assert chapter is not None and not reporter.diagnostics
+    (note,) = chapter.notes
+    assert note.paragraphs == ((Text("See *2 below."),), (Text("And *3."),))
+
+
 def test_control_characters_are_removed_and_reported() -> None:
     chapter, reporter = read("005 - T\n\nNUL\x00here and\x0bthere.\n")
     assert chapter is not None

@@ -128,20 +128,15 @@ def chapter_document(book: Book, chapter: Chapter) -> Document:
 
 
 def reference_files(book: Book) -> dict[str, str]:
-    """Every note reference's id → the file it sits in (a chapter, or the endnotes themselves)."""
-    where: dict[str, str] = {}
-    for chapter in book.chapters:
-        for block in chapter.blocks:
-            if isinstance(block, Paragraph):
-                for inline in block.inlines:
-                    if isinstance(inline, NoteRef):
-                        where[inline.ref_id] = chapter_file(chapter)
-        for note in chapter.notes:
-            for paragraph in note.paragraphs:
-                for inline in paragraph:
-                    if isinstance(inline, NoteRef):
-                        where[inline.ref_id] = ENDNOTES_FILE
-    return where
+    """Every note reference's id → the chapter file it sits in (notes hold no references)."""
+    return {
+        inline.ref_id: chapter_file(chapter)
+        for chapter in book.chapters
+        for block in chapter.blocks
+        if isinstance(block, Paragraph)
+        for inline in block.inlines
+        if isinstance(inline, NoteRef)
+    }
 
 
 def _note_view(note: Note, where: dict[str, str]) -> dict[str, Any]:
@@ -154,7 +149,6 @@ def _note_view(note: Note, where: dict[str, str]) -> dict[str, Any]:
             else f"Back to the reference of note {note.number}",
         }
         for i, ref in enumerate(note.ref_ids, 1)
-        if ref in where
     ]
     paragraphs = [_inlines(p) for p in note.paragraphs] or [()]
     return {"id": note.id, "number": note.number, "paragraphs": paragraphs, "backlinks": backlinks}

@@ -129,7 +129,7 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
     cached under BUILD/.cache; BOOK_JOBS=1 lays the book out as one flow, the reference.
     """
     setup = print_setup(config, reporter)
-    if setup is None or not report_long_paragraphs(book, reporter):
+    if not report_long_paragraphs(book, reporter):
         return []
     target = output_path(book.metadata.title, build_dir, "pdf")
     first_body = book.chapters[0].id if book.chapters else ""

@@ -11,7 +11,7 @@ from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book, Chapter, Inline, Paragraph, SourceLocation, Text
 from book.printing import fonts
-from book.printing.trim import Trim, parse_trim
+from book.printing.trim import Trim
 from book.resources import style_files, style_path, style_roots
 from book.writers.pdf import layout
 from book.writers.pdf.html import Selection, has_notes, render_html
@@ -40,18 +40,9 @@ class PrintSetup:
         return self.source_dir.resolve().as_uri() + "/"
 
 
-def print_setup(config: Config, reporter: Reporter) -> PrintSetup | None:
-    """Resolve the trim size and fonts; None (with a P011 error) when the trim is unknown."""
+def print_setup(config: Config, reporter: Reporter) -> PrintSetup:
+    """Resolve the fonts (book.yaml's trim size was validated with the rest of it)."""
     settings = config.print
-    trim = parse_trim(settings.trim)
-    if trim is None:
-        reporter.report(
-            "P011",
-            f"'{settings.trim}' is not a KDP standard trim size; use a name (A5) or dimensions "
-            "like 5.5x8.5in, 6 x 9 or 152x229mm",
-            config.location("print.trim") or config.location("print"),
-        )
-        return None
     fallbacks, missing = fonts.resolve_fallbacks(settings.fallback_fonts, config.source_dir)
     # The default chain is best effort; a font the author named and we cannot find is worth a word.
     for name in missing if settings.fallback_fonts else []:
@@ -61,7 +52,7 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup | None:
             config.location("print.fallback_fonts") or config.location("print"),
         )
     return PrintSetup(
-        trim,
+        settings.trim,
         settings.profile,
         settings.bleed,
         fonts.text_faces(config.source_dir),

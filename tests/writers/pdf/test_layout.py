@@ -9,7 +9,6 @@ from typing import Any
 import pikepdf
 import pytest
 
-from book.writers import pdf
 from book.writers.pdf import layout as pdf_parts
 from book.writers.pdf import plan
 from tests.pdf_support import build, page_texts, preflight

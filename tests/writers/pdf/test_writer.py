@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from book.cli import main
 from book.ir import Book
-from book.printing.trim import PT_PER_IN
+from book.printing.trim import PT_PER_IN, TRIM_HINT
 from tests.pdf_support import build, page_texts, preflight, sample_copy
 
 FOLIO_RE = re.compile(r"^\s{10,}([0-9]+|[ivxlc]+)\s*$")
@@ -132,14 +134,20 @@ def test_unrenderable_character_points_at_the_paragraph(tmp_path: Path) -> None:
     assert "U+13000" in found[0].message
 
 
-def test_unknown_trim_is_p011_at_its_line(tmp_path: Path) -> None:
+def test_unknown_trim_stops_every_command_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = sample_copy(tmp_path / "source", "print:\n  trim: 7x7in\n")
-    _, _, reporter, path = build(source, tmp_path / "build")
-    assert path is None
-    (d,) = reporter.diagnostics
-    assert d.code == "P011" and d.location is not None and d.location.path.endswith("book.yaml")
     lines = (source / "book.yaml").read_text().splitlines()
-    assert lines[d.location.line - 1].strip().startswith("trim:")
+    for command in ("manifest", "epub", "pdf", "check"):
+        status = main(
+            [command, "--source", str(source), "--build", str(tmp_path / "build"), "--format", "json"]
+        )
+        (d,) = json.loads(capsys.readouterr().err)["diagnostics"]
+        assert status == 2 and d["code"] == "C003" and d["file"].endswith("book.yaml"), (command, d)
+        assert lines[d["line"] - 1].strip() == "trim: 7x7in"
+        assert d["message"] == f"'print.trim': '7x7in' is not a trim size this tool knows; {TRIM_HINT}"
+    assert not list((tmp_path / "build").glob("*.pdf"))
 
 
 Make = Callable[[str], tuple[Book, object, Path]]
