@@ -7,7 +7,7 @@ BUILD  ?= build
 BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 
-.PHONY: all epub pdf check manifest test lint bench tools clean distclean
+.PHONY: all epub pdf kepub check manifest test lint bench tools clean distclean
 
 all: epub pdf
 
@@ -26,6 +26,9 @@ epub: $(STAMP)
 
 pdf: $(STAMP)
 	$(BOOK) pdf
+
+kepub: $(STAMP)
+	$(BOOK) kepub
 
 check: $(STAMP)
 	$(BOOK) check

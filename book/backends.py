@@ -49,6 +49,13 @@ BACKENDS: dict[str, Backend] = {
         Backend("epub", "writer", "build BUILD/<title>.epub", "book.writers.epub", "build_epub"),
         Backend("pdf", "writer", "build BUILD/<title>.pdf (print interior)", "book.writers.pdf", "build_pdf"),
         Backend(
+            "kepub",
+            "writer",
+            "build BUILD/<title>.kepub.epub (Kobo: sentence spans, Kobo's renderer)",
+            "book.writers.kepub",
+            "build_kepub",
+        ),
+        Backend(
             "check",
             "check",
             "validate the built EPUB and PDF (EPUBCheck, Ace, print preflight)",

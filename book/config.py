@@ -65,6 +65,8 @@ class Config:
     chapters: tuple[Path, ...] | None = None
     known_gaps: frozenset[int] = frozenset()
     typography: bool = True
+    # levels of the nav document's contents; the NCX stays at Kindle's two whatever this says
+    toc_depth: int = 2
     print: PrintConfig = field(default_factory=PrintConfig)
     # where each top-level key was written, for diagnostics raised by later stages
     locations: dict[str, SourceLocation] = field(default_factory=dict, compare=False)
@@ -129,6 +131,12 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _toc_depth(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
+        raise _Invalid("expected 1, 2 or 3 (levels of the table of contents; Kindle shows 2)")
+    return value
+
+
 def _gaps(value: Any) -> frozenset[int]:
     items = value if isinstance(value, list) else [value]
     gaps: set[int] = set()
@@ -171,6 +179,7 @@ TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "chapters": _paths,
     "known_gaps": _gaps,
     "typography": _bool,
+    "toc_depth": _toc_depth,
     "print": _print_section,
 }
 
@@ -350,6 +359,7 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
         chapters=chapters,
         known_gaps=given.get("known_gaps", frozenset()),
         typography=given.get("typography", True),
+        toc_depth=given.get("toc_depth", 2),
         print=print_config,
         locations=locations,
     )

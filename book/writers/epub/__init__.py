@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from book import progress
@@ -60,13 +61,24 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Docu
     return documents
 
 
-def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
-    """Write `build/<slug>.epub`; on a problem report it and leave any previous EPUB in place."""
-    target = output_path(book.metadata.title, build_dir, "epub")
+@dataclass(frozen=True)
+class EpubParts:
+    """Everything an EPUB holds, rendered but not yet packaged (the kepub writer reshapes these)."""
+
+    cover: CoverImage
+    stylesheet: bytes
+    front: list[Document]
+    nav: Document
+    body: list[Document]
+    ncx: bytes
+
+
+def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> EpubParts | None:
+    """Render every file of the EPUB from the IR; None (reported) when the cover cannot be used."""
     # 1. the cover image: the configured one, or a generated typographic cover
     cover = _cover(book, config, reporter)
     if cover is None:
-        return []
+        return None
     # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
     front = [cover_document(book, cover.file_name), titlepage_document(book)]
     body = _chapter_documents(book, config, build_dir)
@@ -75,12 +87,26 @@ def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
         body.append(endnotes)
     # 3. the navigation: nav document (also the in-book table of contents) and the NCX
     points = toc_points(book)
-    nav = nav_document(book, points)
-    # 4. package and write: a temporary file renamed into place only once complete
+    nav = nav_document(book, points, config.toc_depth)
+    ncx = ncx_content(book, points, config.toc_depth)
     stylesheet = style_path("epub.css", config.source_dir).read_bytes()
+    return EpubParts(cover, stylesheet, front, nav, body, ncx)
+
+
+def write_parts(parts: EpubParts, book: Book, target: Path) -> None:
+    """Package the parts and write them: a temporary file renamed into place only once complete."""
     assembled = package.assemble(
-        book.metadata, stylesheet, cover, front, nav, body, ncx_content(book, points)
+        book.metadata, parts.stylesheet, parts.cover, parts.front, parts.nav, parts.body, parts.ncx
     )
     with atomic_path(target) as tmp:
         package.write(assembled, book.metadata, tmp)
+
+
+def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
+    """Write `build/<slug>.epub`; on a problem report it and leave any previous EPUB in place."""
+    parts = render_parts(book, config, build_dir, reporter)
+    if parts is None:
+        return []
+    target = output_path(book.metadata.title, build_dir, "epub")
+    write_parts(parts, book, target)
     return [target]

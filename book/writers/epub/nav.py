@@ -1,4 +1,9 @@
-"""The EPUB's navigation: one tree (arcs → chapters → section headings) rendered as nav.xhtml and toc.ncx."""
+"""The EPUB's navigation: one tree (arcs → chapters → section headings) rendered as nav.xhtml and toc.ncx.
+
+Kindle's rules shape it (KDP help, "Create a table of contents"; docs/devices.md): every entry is a
+link, and Kindle shows two levels, so both files stop at two levels unless `toc_depth:` asks the nav
+for more.
+"""
 
 from __future__ import annotations
 
@@ -19,20 +24,17 @@ from book.writers.epub.documents import (
 )
 
 CONTENTS_HEADING = "Contents"
+# Kindle shows two levels of contents; deeper NCX entries are hidden or flattened (docs/devices.md).
+KINDLE_TOC_LEVELS = 2
 
 
 class NavPoint(NamedTuple):
-    """One entry of the table of contents; `href` is empty for an arc, which has no page of its own."""
+    """One entry of the table of contents; every entry links (an arc to its first chapter)."""
 
     id: str
     label: str
     href: str
     children: tuple[NavPoint, ...] = ()
-
-    @property
-    def target(self) -> str:
-        """Where the entry leads: its own page, else its first child's (the NCX needs one for every entry)."""
-        return self.href or self.children[0].target
 
 
 def _chapter_point(chapter: Chapter, label: str) -> NavPoint:
@@ -57,7 +59,8 @@ def toc_points(book: Book) -> tuple[NavPoint, ...]:
             points.extend(_chapter_point(c, chapter_heading(c)) for c in chapters)
             continue
         children = tuple(_chapter_point(c, _part_label(c)) for c in chapters)
-        points.append(NavPoint(f"nav-arc-{chapters[0].id}", arc, "", children))
+        # KDP: an entry that is not a link is an error; an arc has no page, so it opens its first chapter.
+        points.append(NavPoint(f"nav-arc-{chapters[0].id}", arc, children[0].href, children))
     if book.notes:
         points.append(NavPoint("nav-endnotes", ENDNOTES_HEADING, ENDNOTES_FILE))
     return tuple(points)
@@ -65,6 +68,13 @@ def toc_points(book: Book) -> tuple[NavPoint, ...]:
 
 def _depth(points: tuple[NavPoint, ...]) -> int:
     return max((1 + _depth(p.children) for p in points), default=0)
+
+
+def prune(points: tuple[NavPoint, ...], levels: int) -> tuple[NavPoint, ...]:
+    """The tree cut to its first `levels` levels."""
+    if levels <= 1:
+        return tuple(p._replace(children=()) for p in points)
+    return tuple(p._replace(children=prune(p.children, levels - 1)) for p in points)
 
 
 def landmarks(book: Book) -> list[dict[str, str]]:
@@ -81,7 +91,8 @@ def landmarks(book: Book) -> list[dict[str, str]]:
     return marks
 
 
-def nav_document(book: Book, points: tuple[NavPoint, ...]) -> Document:
+def nav_document(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> Document:
+    """The nav document, `levels` deep (two unless book.yaml's `toc_depth:` asks otherwise)."""
     content = render_xhtml(
         "nav.xhtml",
         lang=book.metadata.language,
@@ -89,21 +100,22 @@ def nav_document(book: Book, points: tuple[NavPoint, ...]) -> Document:
         stylesheet="css/epub.css",
         body_type="frontmatter",
         heading=CONTENTS_HEADING,
-        points=points,
+        points=prune(points, levels),
         landmarks=landmarks(book),
         landmarks_heading="Landmarks",
     )
     return Document(NAV_FILE, "toc", CONTENTS_HEADING, content)
 
 
-def ncx_content(book: Book, points: tuple[NavPoint, ...]) -> bytes:
-    """The EPUB 2 NCX, for readers that predate the nav document."""
+def ncx_content(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> bytes:
+    """The EPUB 2 NCX, for readers that predate the nav document (and Kindle), at most two levels."""
     meta = book.metadata
+    shown = prune(points, min(levels, KINDLE_TOC_LEVELS))
     return render_xhtml(
         "toc.ncx",
         lang=meta.language,
         uid=meta.identifier,
-        depth=max(_depth(points), 1),
+        depth=max(_depth(shown), 1),
         title=meta.title,
-        points=points,
+        points=shown,
     )

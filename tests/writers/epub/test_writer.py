@@ -216,31 +216,39 @@ def test_endnotes_are_grouped_under_their_chapter(synth_epub: tuple[Book, Path])
     assert max(n.number for n in book.notes) >= 10  # two-digit note numbers
 
 
-def test_nav_nests_arcs_chapters_and_headings(built: tuple[Book, Path]) -> None:
+def _toc(path: Path) -> etree._Element:
+    return documents(path)["toc.xhtml"].find(".//x:nav[@role='doc-toc']", NS)
+
+
+def _depth(ol: etree._Element | None) -> int:
+    if ol is None:
+        return 0
+    return 1 + max((_depth(li.find("x:ol", NS)) for li in ol.iterfind("x:li", NS)), default=0)
+
+
+def test_nav_nests_arcs_and_chapters(built: tuple[Book, Path]) -> None:
     book, path = built
     docs = documents(path)
     toc = docs["toc.xhtml"].find(".//x:nav[@role='doc-toc']", NS)
     assert toc.get(EPUB_TYPE) == "toc"
     chapter_links = [
-        a.get("href")
-        for a in toc.iterfind(".//x:a", NS)
-        if a.get("href").startswith("chapter-") and "#" not in a.get("href")
+        a.get("href") for a in toc.iterfind(".//x:a", NS) if a.get("href").startswith("chapter-")
     ]
-    assert chapter_links == [f"{c.id}.xhtml" for c in book.chapters]
     by_id = {c.id: c for c in book.chapters}
     arcs = 0
     for li in toc.iterfind("x:ol/x:li", NS):
-        span = li.find("x:span", NS)
-        if span is not None:  # an arc: two or more consecutive chapters of one arc
-            arcs += 1
-            children = [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)]
-            chapters = [by_id[h.removesuffix(".xhtml")] for h in children]
-            assert len(chapters) >= 2 and {c.arc for c in chapters} == {span.text}
-    assert arcs >= 1
-    for chapter in book.chapters:
-        li = toc.xpath(".//x:li[x:a/@href=$h]", namespaces=NS, h=f"{chapter.id}.xhtml")[0]
         nested = [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)]
-        assert nested == [f"{chapter.id}.xhtml#{h.id}" for h in chapter.headings]
+        if nested and all("#" not in h for h in nested):  # an arc: two or more chapters of one arc
+            arcs += 1
+            chapters = [by_id[h.removesuffix(".xhtml")] for h in nested]
+            label = li.findtext("x:a", namespaces=NS)
+            assert len(chapters) >= 2 and {c.arc for c in chapters} == {label}
+            # KDP: the arc is a link too, to its first chapter
+            assert li.find("x:a", NS).get("href") == nested[0]
+    assert arcs >= 1
+    # every chapter is listed, in reading order (an arc's link repeats its first chapter's)
+    listed = list(dict.fromkeys(h for h in chapter_links if "#" not in h))
+    assert listed == [f"{c.id}.xhtml" for c in book.chapters]
 
     landmarks = docs["toc.xhtml"].find(".//x:nav[@hidden]", NS)
     assert landmarks.get(EPUB_TYPE) == "landmarks"
@@ -250,21 +258,67 @@ def test_nav_nests_arcs_chapters_and_headings(built: tuple[Book, Path]) -> None:
         "bodymatter",
         "endnotes",
     ]
-    # The NCX carries the same tree for older readers.
     ncx = docs["toc.ncx"]
-    ncx_chapters = [
-        c.get("src")
-        for c in ncx.iterfind(".//ncx:navPoint/ncx:content", NS)
-        if c.getparent().get("id", "").startswith("nav-chapter-") and "#" not in c.get("src")
-    ]
-    assert ncx_chapters == chapter_links
     assert ncx.find(".//ncx:meta[@name='dtb:uid']", NS).get("content") == book.metadata.identifier
+
+
+def test_every_nav_and_ncx_entry_is_a_link(built: tuple[Book, Path]) -> None:
+    docs = documents(built[1])
+    files = set(docs)
+    for li in docs["toc.xhtml"].iterfind(".//x:nav//x:li", NS):
+        link = li.find("x:a", NS)
+        assert link is not None and link.get("href"), etree.tostring(li)
+        assert li.find("x:span", NS) is None
+        assert link.get("href").split("#")[0] in files
+    for content in docs["toc.ncx"].iterfind(".//ncx:navPoint/ncx:content", NS):
+        assert content.get("src").split("#")[0] in files
+
+
+def test_nav_and_ncx_are_two_levels_deep_by_default(built: tuple[Book, Path]) -> None:
+    docs = documents(built[1])
+    assert _depth(_toc(built[1]).find("x:ol", NS)) == 2
+    ncx = docs["toc.ncx"]
+    deepest = max(
+        len(p.xpath("ancestor::ncx:navPoint", namespaces=NS)) for p in ncx.iterfind(".//ncx:navPoint", NS)
+    )
+    assert deepest + 1 == 2
+    assert ncx.find(".//ncx:meta[@name='dtb:depth']", NS).get("content") == "2"
+
+
+def test_a_book_without_arcs_shows_chapter_and_sections(tmp_path: Path) -> None:
+    path, _ = build_tiny(tiny_book(), tmp_path / "build", tmp_path)
+    toc = _toc(path)
+    chapter = toc.find("x:ol/x:li", NS)
+    assert chapter.find("x:a", NS).get("href") == "chapter-001.xhtml"
+    assert [a.get("href") for a in chapter.iterfind("x:ol/x:li/x:a", NS)] == [
+        "chapter-001.xhtml#chapter-001-s1"
+    ]
+
+
+@pytest.mark.parametrize(("depth", "nav_levels", "ncx_levels"), [(1, 1, 1), (2, 2, 2), (3, 3, 2)])
+def test_toc_depth_sets_the_nav_and_caps_the_ncx_at_two(
+    synth: Callable[..., Path], tmp_path: Path, depth: int, nav_levels: int, ncx_levels: int
+) -> None:
+    yaml = f"title: Synthetic Saga\nauthor: Test Author\ntoc_depth: {depth}\n"
+    book, _, path = build(synth(chapters=8, book_yaml=yaml), tmp_path / "build")
+    assert _depth(_toc(path).find("x:ol", NS)) == nav_levels
+    ncx = documents(path)["toc.ncx"]
+    deepest = max(
+        len(p.xpath("ancestor::ncx:navPoint", namespaces=NS)) for p in ncx.iterfind(".//ncx:navPoint", NS)
+    )
+    assert deepest + 1 == ncx_levels
+    if depth == 3:  # the third level is each chapter's section headings
+        chapter = book.chapters[0]
+        li = _toc(path).xpath(".//x:li[x:a/@href=$h]", namespaces=NS, h=f"{chapter.id}.xhtml")[-1]
+        nested = [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)]
+        assert nested == [f"{chapter.id}.xhtml#{h.id}" for h in chapter.headings]
 
 
 def test_sample_nav_puts_both_chapters_under_their_arc(sample_epub: tuple[Book, Path]) -> None:
     toc = documents(sample_epub[1])["toc.xhtml"].find(".//x:nav[@role='doc-toc']/x:ol", NS)
     arc = toc.find("x:li", NS)
-    assert arc.findtext("x:span", namespaces=NS) == "Siberian War of Independence"
+    assert arc.findtext("x:a", namespaces=NS) == "Siberian War of Independence"
+    assert arc.find("x:a", NS).get("href") == "chapter-035.xhtml"
     assert [a.text for a in arc.iterfind("x:ol/x:li/x:a", NS)] == [
         "Chapter 35: Part 8",
         "Chapter 37: Part 10",
