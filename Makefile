@@ -7,7 +7,7 @@ BUILD  ?= build
 BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 
-.PHONY: all epub pdf kepub check manifest test lint bench tools clean distclean
+.PHONY: all epub pdf kepub opds check manifest test lint bench tools clean distclean
 
 all: epub pdf
 
@@ -29,6 +29,10 @@ pdf: $(STAMP)
 
 kepub: $(STAMP)
 	$(BOOK) kepub
+
+# Lists what is already built: run it after epub, kepub and pdf (`make epub kepub opds`).
+opds: $(STAMP)
+	$(BOOK) opds
 
 check: $(STAMP)
 	$(BOOK) check

@@ -31,6 +31,9 @@ class Backend:
     help: str
     module: str
     function: str
+    # False for a writer whose output also depends on what else is built (the OPDS feed lists the
+    # built files), so an unchanged source is no proof of an unchanged output.
+    skips_when_unchanged: bool = True
 
     def writer(self) -> Writer:
         assert self.kind == "writer", self.name
@@ -54,6 +57,14 @@ BACKENDS: dict[str, Backend] = {
             "build BUILD/<title>.kepub.epub (Kobo: sentence spans, Kobo's renderer)",
             "book.writers.kepub",
             "build_kepub",
+        ),
+        Backend(
+            "opds",
+            "writer",
+            "write BUILD/opds.xml, an OPDS catalog of the built EPUB, kepub and PDF (with cover images)",
+            "book.writers.opds",
+            "build_opds",
+            skips_when_unchanged=False,
         ),
         Backend(
             "check",

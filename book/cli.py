@@ -108,7 +108,12 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         progress.enable(sys.stdout)
     key = None
     backend = BACKENDS.get(args.command)
-    if backend is not None and backend.kind == "writer" and args.source.is_dir():
+    if (
+        backend is not None
+        and backend.kind == "writer"
+        and backend.skips_when_unchanged
+        and args.source.is_dir()
+    ):
         # A no-op build: same sources, code, styles, flags and date as the last good build, whose
         # outputs are untouched. Say so, replay its warnings, and skip everything else.
         key = buildkey.fingerprint(args.command, args.source, args.strict)

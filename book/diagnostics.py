@@ -59,6 +59,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E006": (Severity.ERROR, "the cover image cannot be used"),
     "E007": (Severity.ERROR, "there is no built EPUB to check"),
     # PDF backend and its print preflight (book/writers/pdf.py, book/check/pdf.py)
+    # devices: Kindle/Kobo/Apple rules, the kepub, azw3, the OPDS catalog and its server
+    "D001": (Severity.ERROR, "there is no built book for the OPDS catalog to list"),
     "P001": (Severity.ERROR, "a font is not embedded in the PDF"),
     "P002": (Severity.ERROR, "a page's size is not the trim size (plus bleed)"),
     "P003": (Severity.ERROR, "a page has no TrimBox or BleedBox"),
