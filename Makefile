@@ -7,7 +7,7 @@ BUILD  ?= build
 BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 
-.PHONY: all epub pdf kepub opds check manifest test lint bench tools clean distclean
+.PHONY: all epub pdf kepub opds serve check manifest test lint bench tools clean distclean
 
 all: epub pdf
 
@@ -33,6 +33,11 @@ kepub: $(STAMP)
 # Lists what is already built: run it after epub, kepub and pdf (`make epub kepub opds`).
 opds: $(STAMP)
 	$(BOOK) opds
+
+# The catalog and its books over HTTP for e-readers on this network; Ctrl-C stops it.
+PORT ?= 8000
+serve: $(STAMP)
+	$(BOOK) serve --port $(PORT)
 
 check: $(STAMP)
 	$(BOOK) check

@@ -1,4 +1,4 @@
-"""The `book` command: manifest | epub | pdf | check, with compiler-style diagnostics and exit codes."""
+"""The `book` command: manifest, the writers and checks of backends.py, and serve; exit codes."""
 
 from __future__ import annotations
 
@@ -74,6 +74,11 @@ def make_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--ir", action="store_true", help="print the intermediate representation as JSON to stdout"
             )
+    # Not a build: it reads only BUILD/opds.xml and the files that feed lists, never the source.
+    text = "serve BUILD/opds.xml and the books it lists over HTTP, for e-readers (Ctrl-C stops)"
+    command = sub.add_parser("serve", help=text, description=text)
+    _add_shared_options(command, suppress=True)
+    command.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
     return parser
 
 
@@ -104,6 +109,11 @@ def _print_manifest(book: Book, written: Path, verbose: bool) -> None:
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     """Load the book, then do what the command asks; diagnostics are collected in `reporter`."""
+    if args.command == "serve":
+        from book.serve import serve
+
+        serve(args.build, args.port, reporter)
+        return EXIT_OK
     if not getattr(args, "ir", False):
         progress.enable(sys.stdout)
     key = None

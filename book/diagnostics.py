@@ -61,6 +61,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # PDF backend and its print preflight (book/writers/pdf.py, book/check/pdf.py)
     # devices: Kindle/Kobo/Apple rules, the kepub, azw3, the OPDS catalog and its server
     "D001": (Severity.ERROR, "there is no built book for the OPDS catalog to list"),
+    "D002": (Severity.ERROR, "`book serve` has no OPDS catalog to serve"),
+    "D003": (Severity.ERROR, "`book serve` cannot listen on the port"),
     "P001": (Severity.ERROR, "a font is not embedded in the PDF"),
     "P002": (Severity.ERROR, "a page's size is not the trim size (plus bleed)"),
     "P003": (Severity.ERROR, "a page has no TrimBox or BleedBox"),
