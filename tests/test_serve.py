@@ -1,4 +1,4 @@
-"""`book serve` over real HTTP: the feed and its books byte for byte, everything else a 404, Ctrl-C stops it."""
+"""`book serve` over real HTTP: the feed and its books byte for byte, anything else 404, Ctrl-C stops."""
 
 from __future__ import annotations
 
