@@ -47,7 +47,7 @@ def text_faces(source_dir: Path | None = None) -> list[Face]:
     ]
 
 
-def _fontconfig_lookup(family: str) -> Face | None:
+def fontconfig_face(family: str) -> Face | None:
     """The regular face of `family` as fontconfig knows it on this machine, or None."""
     if shutil.which("fc-list") is None:
         return None
@@ -84,7 +84,7 @@ def resolve_fallbacks(names: tuple[str, ...], source_dir: Path) -> tuple[list[Fa
             else:
                 missing.append(name)
             continue
-        face = _fontconfig_lookup(name)
+        face = fontconfig_face(name)
         if face is None:
             missing.append(name)
         else:

@@ -152,6 +152,7 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
         [part.pdf for part in laid_out.body],
         [part.folios for part in laid_out.body],
         [sheet.pdf for sheet in laid_out.sheets],
+        setup.faces + setup.fallbacks,
     )
     try:
         with atomic_path(target) as tmp:

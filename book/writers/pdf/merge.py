@@ -1,9 +1,10 @@
-"""Join separately laid-out parts into one PDF: pages, folios, named destinations, links, outline.
+"""Join separately laid-out parts into one PDF: pages, folios, named destinations, links, outline, fonts.
 
 The front matter's PDF is the base, so the document's metadata, language and output intent are
 WeasyPrint's own. Each part's named destinations and bookmarks point at its own pages; they are
 moved to the same pages in the joined book, and the parts' links to one another (written as
-PART_LINK URIs, which WeasyPrint keeps) become links to named destinations again.
+PART_LINK URIs, which WeasyPrint keeps) become links to named destinations again. Each part's
+subsets of a font become one subset of it (subsets.py), so that the book embeds every font once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 
 import pikepdf
 
+from book.printing.fonts import Face
 from book.writers.pdf.html import PART_LINK
+from book.writers.pdf.subsets import share_fonts
 
 
 @dataclass(frozen=True)
@@ -105,26 +108,61 @@ def _relink(pdf: pikepdf.Pdf, names: set[str]) -> None:
         page.obj.Annots = pikepdf.Array(kept)
 
 
-def _overlay(page: pikepdf.Page, form: pikepdf.Object, folio: int) -> None:
-    """Draw `form` (a folio sheet's page) over `page`: same trim box, so no transformation.
+def _same(a: Any, b: Any) -> bool:
+    """Two resources are the same: one indirect object, or equal direct values."""
+    if a.is_indirect or b.is_indirect:
+        return bool(a.is_indirect and b.is_indirect and a.objgen == b.objgen)
+    return bool(a.unparse() == b.unparse())
 
-    Not Page.add_overlay: it names the resource at random, and the book must be reproducible.
-    The name is the folio's own because a part's pages share one resource dictionary.
+
+def _adopt(resources: Any, extra: Any) -> bool:
+    """Add `extra`'s resources to `resources`; False (and nothing added) if a name means two things."""
+    missing = []
+    for kind, entries in extra.items():
+        ours = resources.get(kind)
+        for name, value in entries.items():
+            if ours is not None and name in ours:
+                if not _same(ours[name], value):
+                    return False
+            else:
+                missing.append((kind, name, value))
+    for kind, name, value in missing:
+        if kind not in resources:
+            resources[kind] = pikepdf.Dictionary()
+        resources[kind][name] = value
+    return True
+
+
+def _overlay(page: pikepdf.Page, name: pikepdf.Name) -> None:
+    """Draw the folio form `name` (a folio sheet's page) over `page`: same trim box, so no transform.
+
+    Its drawing goes into the page's own content where the names it uses mean the same there (they
+    do once the fonts are shared: the sheets use the body's fonts and graphics states), as the
+    single flow draws a folio; else the page draws the form.
     """
-    name = pikepdf.Name(f"/BookFolio{folio}")
-    page.add_resource(form, pikepdf.Name.XObject, name)
+    resources: Any = page.obj.Resources
+    form = resources.XObject[name]
     page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n", prepend=False)
+    if _adopt(resources, form.get("/Resources", pikepdf.Dictionary())):
+        del resources.XObject[name]
+        page.contents_add(b"Q\nq\n" + form.read_bytes() + b"\nQ\n", prepend=False)
+    else:
+        page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n", prepend=False)
     page.contents_coalesce()
 
 
 def merge(
-    front: bytes, body: Sequence[bytes], folios: Sequence[tuple[bool, ...]], sheets: Sequence[bytes]
+    front: bytes,
+    body: Sequence[bytes],
+    folios: Sequence[tuple[bool, ...]],
+    sheets: Sequence[bytes],
+    faces: Sequence[Face] = (),
 ) -> tuple[pikepdf.Pdf, list[pikepdf.Pdf]]:
     """The joined book, and the part PDFs it still reads from (close them after saving).
 
     `folios[i][p]` says whether page p of body part i carries a folio; the body's pages are
-    numbered from 1, and folio n is page n of the concatenated `sheets`.
+    numbered from 1, and folio n is page n of the concatenated `sheets`. `faces` are the font
+    files the parts may have used, from which each font is subset once for the whole book.
     """
     book = pikepdf.open(io.BytesIO(front))
     sources = [book]
@@ -147,10 +185,16 @@ def merge(
         sources.append(sheet)
         sheet_pages += list(sheet.pages)
     flags = [flag for part_flags in folios for flag in part_flags]
+    # Each folio is first a form in its page's resources, so that sharing the fonts sees its glyphs.
+    # Not Page.add_overlay: it names the resource at random, and the book must be reproducible.
+    # The name is the folio's own because a part's pages share one resource dictionary.
+    overlays = []
     for number, flag in enumerate(flags):
         if flag:
             form = book.copy_foreign(sheet_pages[number].as_form_xobject())
-            _overlay(book.pages[first_body + number], form, number + 1)
+            target = book.pages[first_body + number]
+            label = pikepdf.Name(f"/BookFolio{number + 1}")
+            overlays.append((target, target.add_resource(form, pikepdf.Name.XObject, label)))
     names = pikepdf.Array()
     for name in sorted(dests):
         page, rest = dests[name]
@@ -159,4 +203,7 @@ def merge(
     book.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=names))
     _relink(book, set(dests))
     _write_outline(book, marks)
+    share_fonts(book, faces)
+    for target, folio in overlays:
+        _overlay(target, folio)
     return book, sources[1:]

@@ -11,6 +11,7 @@ import pytest
 
 from book.writers.pdf import layout as pdf_parts
 from book.writers.pdf import plan
+from book.writers.pdf.subsets import embedded_fonts
 from tests.pdf_support import build, page_texts, preflight
 
 
@@ -67,6 +68,14 @@ def test_parts_make_the_same_book_as_one_flow(
     assert any(title.startswith("Chapter 6:") for title, _ in many["outline"])
     assert len(many["links"]) >= 2 * len(book.notes)  # each note ref and each note's way back
     assert preflight(parts, book, config) == []
+    # One subset per font for the whole book, drawing the same glyphs with the same widths and text.
+    fonts, reference = embedded_fonts(parts), embedded_fonts(single)
+    assert fonts.keys() == reference.keys() and len(fonts) >= 2
+    for name, font in fonts.items():
+        assert font.files == 1, f"{name} is embedded {font.files} times"
+        assert font.widths == reference[name].widths, name
+        assert font.text == reference[name].text, name
+    assert parts.stat().st_size <= 1.15 * single.stat().st_size
 
 
 def test_parts_are_reproducible_and_cached_equals_fresh(
@@ -114,3 +123,26 @@ def test_a_style_change_lays_out_everything_again(
     assert pdf_parts.LAST_RUN.cached == []
     every_part = {plan.part_label(book, g) for g in plan.chapter_groups(book)} | {"notes", "front matter"}
     assert every_part <= set(pdf_parts.LAST_RUN.rendered)
+
+
+def test_pdf_x_parts_share_fonts_with_their_cid_sets(
+    synth: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PDF/X-1a is PDF 1.3, where each CID font lists its glyphs in a /CIDSet: the union's, once.
+    yaml = "title: X\nauthor: A\nprint:\n  profile: ingram\n"
+    source = synth(name="ingram", book_yaml=yaml, chapters=3, words_per_chapter=900, notes_per_chapter=1)
+    monkeypatch.setenv("BOOK_JOBS", "1")
+    _, _, reporter, single = build(source, tmp_path / "single")
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    book, config, reporter, parts = build(source, tmp_path / "parts")
+    assert single is not None and parts is not None, reporter.diagnostics
+    assert page_texts(single) == page_texts(parts)
+    fonts = embedded_fonts(parts)
+    assert fonts.keys() == embedded_fonts(single).keys()
+    with pikepdf.open(parts) as pdf:
+        for font in (f for f in pdf.objects if isinstance(f, pikepdf.Dictionary) and "/CIDToGIDMap" in f):
+            cids = fonts[str(font.BaseFont)].widths
+            bits = font.FontDescriptor.CIDSet.read_bytes()
+            assert {i for i in range(len(bits) * 8) if bits[i // 8] & (0x80 >> (i % 8))} == set(cids)
+    assert all(font.files == 1 for font in fonts.values())
+    assert preflight(parts, book, config) == []
