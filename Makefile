@@ -6,8 +6,9 @@ SOURCE ?= source
 BUILD  ?= build
 BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
+ACTION_VALIDATOR := .tools/action-validator/node_modules/.bin/action-validator
 
-.PHONY: all epub pdf kepub opds serve check manifest test lint bench tools clean distclean
+.PHONY: all epub pdf kepub opds serve check manifest test lint lint-workflows bench tools clean distclean
 
 all: epub pdf
 
@@ -49,6 +50,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check book tests
 	$(BIN)/ruff format --check book tests
 	$(BIN)/mypy book
+	$(MAKE) --no-print-directory lint-workflows
+
+# Every GitHub workflow this project ships, and the one `book new` writes, against GitHub's
+# workflow schema (GitHub itself is not reachable from CI). .ci/setup-lint.sh installs the validator.
+lint-workflows: $(STAMP)
+	bash .ci/setup-lint.sh
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/book new "$$tmp/new-book" --title "A New Book" --author "An Author" >/dev/null && \
+	for workflow in .github/workflows/*.yml "$$tmp"/new-book/.github/workflows/*.yml; do \
+		$(ACTION_VALIDATOR) "$$workflow" || { echo "action-validator: $$workflow is invalid" >&2; exit 1; }; \
+	done && echo "action-validator: every workflow is valid"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -4,7 +4,9 @@
 # Node/npm, and DAISY Ace itself, project-locally in .tools/ (git-ignored).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# Where Ace goes: this repository's .tools/, or BOOK_TOOLS_DIR when a book repository's CI runs
+# the copy of this script that the `book` package ships (book/setup/).
+TOOLS="${BOOK_TOOLS_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.tools}"
 ACE_VERSION="1.4.6"
 PACKAGES=(default-jre-headless chromium calibre nodejs npm fonts-ebgaramond fonts-noto-core)
 
@@ -25,10 +27,10 @@ fi
 
 # Ace drives Debian's Chromium through puppeteer: never download a browser of its own.
 export PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1
-if [[ ! -x "$ROOT/.tools/node_modules/.bin/ace-cli" ]] \
-    || ! grep -q "\"version\": \"$ACE_VERSION\"" "$ROOT/.tools/node_modules/@daisy/ace-cli/package.json" 2>/dev/null; then
-    mkdir -p "$ROOT/.tools"
-    [[ -f "$ROOT/.tools/package.json" ]] || echo '{"private": true}' >"$ROOT/.tools/package.json"
-    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ACE_VERSION"
+if [[ ! -x "$TOOLS/node_modules/.bin/ace-cli" ]] \
+    || ! grep -q "\"version\": \"$ACE_VERSION\"" "$TOOLS/node_modules/@daisy/ace-cli/package.json" 2>/dev/null; then
+    mkdir -p "$TOOLS"
+    [[ -f "$TOOLS/package.json" ]] || echo '{"private": true}' >"$TOOLS/package.json"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ACE_VERSION"
 fi
-echo "DAISY Ace $("$ROOT/.tools/node_modules/.bin/ace-cli" --version) in .tools/"
+echo "DAISY Ace $("$TOOLS/node_modules/.bin/ace-cli" --version) in .tools/"

@@ -1,4 +1,4 @@
-"""The `book` command: manifest, the writers and checks of backends.py, and serve; exit codes."""
+"""The `book` command: manifest, the writers and checks of backends.py, serve, new; exit codes."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from book.backends import BACKENDS
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
 from book.manifest import manifest_json, word_count
+from book.new import BUILD, SOURCE, NewBook, create, tool_spec
 from book.output import atomic_write
 from book.pipeline import load_book
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Shared options followed by a value, which may look like a command name (`--source epub`).
+VALUE_OPTIONS = ("--source", "--build", "--format", "--port")
 
 
 def _add_shared_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -79,7 +82,48 @@ def make_parser() -> argparse.ArgumentParser:
     command = sub.add_parser("serve", help=text, description=text)
     _add_shared_options(command, suppress=True)
     command.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    _add_new_command(sub)
     return parser
+
+
+def _add_new_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`book new`: it starts a book rather than loading one, so it has options of its own."""
+    text = "start a book repository in DIR: source/ with an example chapter, README, CI workflows"
+    new = sub.add_parser("new", help=text, description=text)
+    new.add_argument("dir", metavar="DIR", type=Path, help="the folder to create (new or empty)")
+    new.add_argument("--title", help="the book's title (default: from DIR's name)")
+    new.add_argument(
+        "--author", action="append", required=True, help="the author's name (repeat for several)"
+    )
+    new.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
+    new.add_argument(
+        "--force",
+        action="store_true",
+        help="add the book to a folder that is not empty, replacing (and naming) files it needs",
+    )
+    new.add_argument(
+        "--tool",
+        metavar="SPEC",
+        help="the pip requirement the book's CI installs (default: this tool, pinned)",
+    )
+
+
+def _run_new(args: argparse.Namespace, reporter: Reporter) -> int:
+    target: Path = args.dir
+    title = (
+        args.title if args.title is not None else target.absolute().name.replace("-", " ").replace("_", " ")
+    )
+    spec = NewBook(
+        title=title.strip(),
+        authors=tuple(a.strip() for a in args.author),
+        language=args.language.strip(),
+        tool=args.tool or tool_spec(),
+    )
+    written = create(target, spec, args.force, reporter)
+    shown = display_path(target)
+    print(f"created {shown}/: " + ", ".join(written))
+    print(f"build it:  book --source {shown}/{SOURCE} --build {shown}/{BUILD} epub pdf check")
+    return EXIT_OK
 
 
 def _print_manifest(book: Book, written: Path, verbose: bool) -> None:
@@ -114,6 +158,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
         serve(args.build, args.port, reporter)
         return EXIT_OK
+    if args.command == "new":
+        return _run_new(args, reporter)
     if not getattr(args, "ir", False):
         progress.enable(sys.stdout)
     key = None
@@ -157,7 +203,34 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_OK
 
 
+def command_groups(argv: list[str]) -> list[list[str]]:
+    """`book [options] epub pdf check` → one argument list per command, in order, each with the
+    options written before the first command (and its own after it). `book new` stands alone."""
+    commands = {"manifest", "serve", *BACKENDS}
+    starts: list[int] = []
+    takes_value = False
+    for index, token in enumerate(argv):
+        if not takes_value and token in commands:
+            starts.append(index)
+        elif not takes_value and token == "new" and not starts:
+            break
+        takes_value = token in VALUE_OPTIONS
+    if len(starts) < 2:
+        return [argv]
+    shared = argv[: starts[0]]
+    return [shared + argv[start:end] for start, end in zip(starts, [*starts[1:], len(argv)], strict=True)]
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run each command given, in order, stopping at the first that fails (like make)."""
+    for group in command_groups(sys.argv[1:] if argv is None else argv):
+        code = _main_one(group)
+        if code:
+            return code
+    return EXIT_OK
+
+
+def _main_one(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     reporter = Reporter(strict=args.strict)
     try:

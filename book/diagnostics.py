@@ -77,6 +77,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P013": (Severity.WARNING, "a font named in print.fallback_fonts was not found"),
     "P014": (Severity.ERROR, "a paragraph is too long to typeset"),
     "P015": (Severity.ERROR, "the margins could not be measured (pdftotext missing or failed)"),
+    # `book new`: starting a book repository (exit code 2)
+    "B001": (Severity.ERROR, "`book new` was given a file, not a folder"),
+    "B002": (Severity.ERROR, "`book new` was given a folder that is not empty (without --force)"),
+    "B003": (Severity.ERROR, "`book new`: the title has no letter or digit to name the book's files by"),
+    "B004": (Severity.ERROR, "`book new`: --language is not a BCP 47 language tag"),
+    "B005": (Severity.WARNING, "`book new --force` replaced a file that was already there"),
+    "B006": (Severity.ERROR, "`book new` could not write the book's files"),
+    "B007": (Severity.ERROR, "`book new`: --title or --author is empty or holds a control character"),
+    "B008": (Severity.ERROR, "`book new --force`: a file or folder is in the way of one the book needs"),
 }
 
 # Codes no longer emitted, and what replaced them: never given a new meaning.
@@ -85,7 +94,7 @@ RETIRED: dict[str, str] = {
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).
-USAGE_PREFIXES = ("U", "C")
+USAGE_PREFIXES = ("U", "C", "B")
 
 
 @dataclass(frozen=True)
@@ -242,7 +251,7 @@ def codes_markdown() -> str:
         "# Diagnostic codes",
         "",
         "Printed as `path:line:col: severity[CODE]: message`. `--strict` makes warnings errors.",
-        "Exit codes: 0 success, 1 the book has errors, 2 bad usage or configuration (U, C codes),",
+        "Exit codes: 0 success, 1 the book has errors, 2 bad usage or configuration (U, C, B codes),",
         "3 an internal error (a bug: please report it).",
         "",
         "| code | severity | meaning |",

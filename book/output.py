@@ -41,12 +41,20 @@ def atomic_write(target: Path, data: bytes, durable: bool = True) -> None:
             os.fsync(handle.fileno())
 
 
-def slugify(title: str) -> str:
-    """`Time Slip Reiwa Japan` → `time-slip-reiwa-japan`; non-Latin titles keep their letters."""
+def bare_slug(title: str) -> str:
+    """`Time Slip Reiwa Japan` → `time-slip-reiwa-japan`; non-Latin titles keep their letters.
+
+    Empty when the title has no letter or digit at all (`!!!`).
+    """
     text = unicodedata.normalize("NFKD", title)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^\w]+", "-", text).strip("-_")
-    return slug[:80].strip("-_") or "book"
+    return slug[:80].strip("-_")
+
+
+def slugify(title: str) -> str:
+    """The slug of `title` for output file names, `book` when it would be empty."""
+    return bare_slug(title) or "book"
 
 
 def output_path(title: str, build_dir: Path, extension: str) -> Path:

@@ -39,6 +39,11 @@ def source_date_epoch(reporter: Reporter) -> int | None:
     return int(raw)
 
 
+def default_identifier(title: str, authors: tuple[str, ...]) -> str:
+    """The identifier of a book.yaml that gives none: a UUID from the title and authors alone."""
+    return "urn:uuid:" + str(uuid.uuid5(IDENTIFIER_NAMESPACE, "\n".join((title, *authors))))
+
+
 def build_date(config: Config, chapters: list[Chapter], epoch: int | None) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the newest source file's mtime; never the clock."""
     if epoch is not None:
@@ -59,9 +64,7 @@ def metadata(config: Config, chapters: list[Chapter], epoch: int | None = None) 
         title = trailers.most_common(1)[0][0] if trailers else None
     if title is None:
         title = config.source_dir.resolve().name.replace("_", " ").replace("-", " ").strip() or "Untitled"
-    identifier = config.identifier or "urn:uuid:" + str(
-        uuid.uuid5(IDENTIFIER_NAMESPACE, "\n".join((title, *config.authors)))
-    )
+    identifier = config.identifier or default_identifier(title, config.authors)
     return Metadata(
         title=title,
         language=config.language,

@@ -10,6 +10,9 @@ from pathlib import Path
 PACKAGE_DIR = Path(str(importlib.resources.files("book")))
 STYLES_DIR = PACKAGE_DIR / "styles"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# The setup scripts of this project's CI (symlinks to .ci/ in the repository, real files once installed),
+# which the CI workflow of a book made by `book new` runs to install the validators the same way.
+SETUP_DIR = PACKAGE_DIR / "setup"
 # The user's overrides: a `styles/` folder beside the source folder (the book repository's own).
 USER_STYLES = "styles"
 
