@@ -19,7 +19,6 @@ import yaml
 
 from book.cli import main
 from book.new import GITHUB_WORKFLOW
-
 from tests.conftest import ROOT
 
 REPOSITORY = "writer/local-run"
@@ -57,7 +56,9 @@ def runner_env(book_dir: Path, venv: Path, workflow: dict[str, Any], job: dict[s
     return env
 
 
-def run_step(step: dict[str, Any], env: dict[str, str], cwd: Path, files: Path) -> subprocess.CompletedProcess[str]:
+def run_step(
+    step: dict[str, Any], env: dict[str, str], cwd: Path, files: Path
+) -> subprocess.CompletedProcess[str]:
     """One `run:` step as the runner runs it (`bash --noprofile --norc -eo pipefail`), then what it
     wrote to GITHUB_ENV joins the environment of the steps after it."""
     script = step["run"]
@@ -88,7 +89,10 @@ def test_the_generated_workflow_builds_and_checks_the_new_book_here(
         pytest.skip("git is not installed (apt-get install git)")
     tool = copy_of_the_tool(tmp_path / "tool")
     book_dir = tmp_path / "local-run"
-    assert main(["new", str(book_dir), "--title", "Local Run", "--author", "T. Tester", "--tool", str(tool)]) == 0
+    assert (
+        main(["new", str(book_dir), "--title", "Local Run", "--author", "T. Tester", "--tool", str(tool)])
+        == 0
+    )
     capsys.readouterr()
     # The author's side: commit the new book (the build dates it by the last commit).
     git_env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org"}
@@ -124,7 +128,7 @@ def test_the_generated_workflow_builds_and_checks_the_new_book_here(
     assert (venv / "bin" / "book").exists(), "the workflow installed the tool into the runner's Python"
     assert env["SOURCE_DATE_EPOCH"].isdigit()
     built = sorted(p.name for p in (book_dir / "build").iterdir() if p.is_file())
-    assert {"local-run.epub", "local-run.pdf"} <= set(built), built
+    assert {"local-run.epub", "local-run.kepub.epub", "local-run.pdf"} <= set(built), built
     assert "checked build/local-run.epub (EPUBCheck, Ace): no findings" in output
     assert "checked build/local-run.pdf (print preflight): no findings" in output
     # Clean: no diagnostic, so no annotation on any line.
