@@ -86,6 +86,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "B006": (Severity.ERROR, "`book new` could not write the book's files"),
     "B007": (Severity.ERROR, "`book new`: --title or --author is empty or holds a control character"),
     "B008": (Severity.ERROR, "`book new --force`: a file or folder is in the way of one the book needs"),
+    "B009": (Severity.ERROR, "BOOK_OPDS_BASE_URL (the catalog's download location) is not an http(s) URL"),
 }
 
 # Codes no longer emitted, and what replaced them: never given a new meaning.

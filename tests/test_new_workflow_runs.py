@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 import yaml
+from lxml import etree
 
 from book.cli import main
 from book.new import GITHUB_WORKFLOW
 from tests.conftest import ROOT
 
 REPOSITORY = "writer/local-run"
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
 
 def copy_of_the_tool(target: Path) -> Path:
@@ -133,3 +135,37 @@ def test_the_generated_workflow_builds_and_checks_the_new_book_here(
     assert "checked build/local-run.pdf (print preflight): no findings" in output
     # Clean: no diagnostic, so no annotation on any line.
     assert "::error" not in output and "::warning" not in output, output
+    feed = etree.parse(str(book_dir / "build" / "opds.xml"))
+    assert feed.xpath("//a:entry/a:link[@rel='http://opds-spec.org/acquisition']/@href", namespaces=ATOM) == [
+        "local-run.epub",
+        "local-run.kepub.epub",
+        "local-run.pdf",
+    ]
+
+    # The run for a version tag: the same build (a no-op now), then the catalog linking to the
+    # release's downloads, then the release job's steps with a stand-in for GitHub's `gh`.
+    env.update(GITHUB_REF="refs/tags/v1.0.0", GITHUB_REF_NAME="v1.0.0", GITHUB_REF_TYPE="tag")
+    catalog = next(s for s in job["steps"] if s.get("name", "").startswith("Write the OPDS catalog"))
+    result = run_step(catalog, env, book_dir, tmp_path)
+    assert result.returncode == 0, result.stderr
+    release_url = f"https://github.com/{REPOSITORY}/releases/download/v1.0.0/"
+    links = etree.parse(str(book_dir / "build" / "opds.xml")).xpath("//a:entry/a:link/@href", namespaces=ATOM)
+    assert links and all(href.startswith(release_url) for href in links), links
+    fake_bin = tmp_path / "fake-bin"
+    fake_bin.mkdir()
+    (fake_bin / "gh").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/gh-args"\n')
+    (fake_bin / "gh").chmod(0o755)
+    env["PATH"] = f"{fake_bin}{os.pathsep}{env['PATH']}"
+    release = workflow["jobs"]["release"]
+    assert release["needs"] == "build" and release["if"] == "github.ref_type == 'tag'"
+    for step in release["steps"]:
+        if "uses" not in step:
+            result = run_step(step, env, book_dir, tmp_path)
+            assert result.returncode == 0, f"{step['name']}:\n{result.stderr}"
+    args = (tmp_path / "gh-args").read_text().split("\n")
+    assert args[:2] == ["release", "create"] and "v1.0.0" in args
+    # Every file the catalog links to is attached to the release, under the name it links to.
+    attached = {Path(a).name for a in args if a.startswith("build/")}
+    assert {href.removeprefix(release_url) for href in links} <= attached, (links, attached)
+    assert all((book_dir / a).is_file() for a in args if a.startswith("build/"))
+    assert (book_dir / "public" / "opds.xml").read_bytes() == (book_dir / "build" / "opds.xml").read_bytes()

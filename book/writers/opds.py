@@ -2,14 +2,18 @@
 
 The feed is written for a list of books (title, id, files) so that each volume of a long serial
 can be its own entry. Links are relative to the feed, so the same file works from `book serve`,
-any static web server or a folder synced to a device. Rules followed, from the OPDS Catalog 1.2
-specification (opds-community/specs, opds-1.2.md) and Atom (RFC 4287); see docs/devices.md.
+any static web server or a folder synced to a device; with BOOK_OPDS_BASE_URL set (CI does, on a
+version tag) the books and images are linked there instead, at a release's downloads. Rules
+followed, from the OPDS Catalog 1.2 specification (opds-community/specs, opds-1.2.md) and Atom
+(RFC 4287); see docs/devices.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +30,9 @@ from book.output import atomic_write, output_path, slugify
 from book.writers.epub.cover import CoverError, CoverImage, generate_cover, load_cover
 
 FEED_NAME = "opds.xml"
+# Set by CI on a version tag: the books and images are then linked at the release's download URL.
+BASE_URL_ENV = "BOOK_OPDS_BASE_URL"
+BASE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/terms/"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -83,11 +90,11 @@ def _text(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._E
     return element
 
 
-def _link(parent: etree._Element, rel: str, file: CatalogFile) -> None:
+def _link(parent: etree._Element, rel: str, file: CatalogFile, base: str) -> None:
     etree.SubElement(
         parent,
         f"{{{ATOM}}}link",
-        {"rel": rel, "href": quote(file.name), "type": file.media_type, "length": str(file.size)},
+        {"rel": rel, "href": base + quote(file.name), "type": file.media_type, "length": str(file.size)},
     )
 
 
@@ -97,7 +104,7 @@ def _authors(parent: etree._Element, names: Sequence[str]) -> None:
         _text(author, f"{{{ATOM}}}name", name)
 
 
-def _entry(feed: etree._Element, book: CatalogBook) -> None:
+def _entry(feed: etree._Element, book: CatalogBook, base: str) -> None:
     entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
     _text(entry, f"{{{ATOM}}}title", book.title)
     _text(entry, f"{{{ATOM}}}id", book.id)
@@ -114,11 +121,11 @@ def _entry(feed: etree._Element, book: CatalogBook) -> None:
     # OPDS 1.2 §5.1.3: a summary is plain text, type="text", with no child elements.
     _text(entry, f"{{{ATOM}}}summary", book.summary, type="text")
     if book.cover is not None:
-        _link(entry, IMAGE, book.cover)
+        _link(entry, IMAGE, book.cover, base)
     if book.thumbnail is not None:
-        _link(entry, THUMBNAIL, book.thumbnail)
+        _link(entry, THUMBNAIL, book.thumbnail, base)
     for file in book.files:
-        _link(entry, ACQUISITION, file)
+        _link(entry, ACQUISITION, file, base)
 
 
 def feed_id(identifier: str) -> str:
@@ -126,8 +133,12 @@ def feed_id(identifier: str) -> str:
     return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, identifier)}"
 
 
-def feed_xml(books: Sequence[CatalogBook], title: str, identifier: str) -> bytes:
-    """The acquisition feed `identifier` listing `books`, newest first; same books, same bytes."""
+def feed_xml(books: Sequence[CatalogBook], title: str, identifier: str, base: str = "") -> bytes:
+    """The acquisition feed `identifier` listing `books`, newest first; same books, same bytes.
+
+    `base` (ending in "/") is where the books and images are downloaded from when they are not
+    beside the feed; the feed's own self and start links stay relative.
+    """
     ordered = sorted(books, key=lambda b: (b.updated, b.id), reverse=True)
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM, "dc": DC, "opds": OPDS})
     _text(feed, f"{{{ATOM}}}id", identifier)
@@ -141,7 +152,7 @@ def feed_xml(books: Sequence[CatalogBook], title: str, identifier: str) -> bytes
     publishers = [b.publisher for b in books if b.publisher]
     _authors(feed, names or publishers[:1] or ["Unknown"])
     for book in ordered:
-        _entry(feed, book)
+        _entry(feed, book, base)
     out: bytes = etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return out
 
@@ -189,8 +200,23 @@ def built_files(book: Book, build_dir: Path) -> tuple[CatalogFile, ...]:
     return tuple(found)
 
 
+def download_base(reporter: Reporter) -> str | None:
+    """BOOK_OPDS_BASE_URL, where CI publishes the files (a release's downloads), ending in "/";
+    "" when unset (the files are beside the feed), None after reporting a value that is no URL."""
+    base = os.environ.get(BASE_URL_ENV, "").strip()
+    if not base:
+        return ""
+    if not BASE_URL_RE.match(base):
+        reporter.report("B009", f"{BASE_URL_ENV}={base!r} is not an http(s) URL for the books' downloads")
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
 def build_opds(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
     """Write `build/opds.xml` listing the built files of this book; D001 when nothing is built."""
+    base = download_base(reporter)
+    if base is None:
+        return []
     files = built_files(book, build_dir)
     target = build_dir / FEED_NAME
     if not files:
@@ -221,5 +247,5 @@ def build_opds(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
         issued=meta.date,
         rights=meta.rights,
     )
-    atomic_write(target, feed_xml([entry], meta.title, feed_id(meta.identifier)))
+    atomic_write(target, feed_xml([entry], meta.title, feed_id(meta.identifier), base))
     return [target]
