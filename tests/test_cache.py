@@ -90,3 +90,30 @@ def test_cached_output_equals_uncached(
     assert not (cold / ".cache").exists()
     name = "time-slip-reiwa-japan.epub"
     assert (warm / name).read_bytes() == (cold / name).read_bytes()
+
+
+def test_adding_a_chapter_reuses_the_compressed_chapters_and_equals_a_cold_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from book.synth import SynthOptions, chapter_text, write_book
+    from book.writers.epub.ziparchive import LAST_WRITE
+
+    options = SynthOptions(chapters=12, words_per_chapter=400, notes_per_chapter=2)
+    source = tmp_path / "source"
+    write_book(source, options)
+    build = tmp_path / "build"
+    assert epub(source, build, capsys)[0] == 0
+    assert LAST_WRITE.reused == [] and len(LAST_WRITE.compressed) > 12
+    (source / "new.txt").write_text(chapter_text(13, options), encoding="utf-8")
+    assert epub(source, build, capsys)[0] == 0
+    incremental = (build / "synthetic-saga.epub").read_bytes()
+    with zipfile.ZipFile(build / "synthetic-saga.epub") as book:
+        chapters = [n for n in book.namelist() if n.startswith("EPUB/ch")]
+    assert len(chapters) == 13
+    # Only what the new chapter changes is compressed again: itself, the package, contents, notes.
+    assert set(chapters) - set(LAST_WRITE.compressed) == set(chapters[:12])
+    assert set(chapters[:12]) <= set(LAST_WRITE.reused)
+    assert len(LAST_WRITE.compressed) <= 6, LAST_WRITE.compressed
+    monkeypatch.setenv("BOOK_NO_CACHE", "1")
+    assert epub(source, tmp_path / "cold", capsys)[0] == 0
+    assert (tmp_path / "cold" / "synthetic-saga.epub").read_bytes() == incremental

@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from book import progress
-from book.cache import Bundle, code_digest, digest
+from book.cache import Bundle, Cache, code_digest, digest
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
 from book.output import atomic_path, output_path
 from book.resources import style_path
 from book.writers.epub import package
-from book.writers.epub.cover import CoverError, CoverImage, generate_cover, load_cover
+from book.writers.epub.cover import (
+    GENERATED_COVER,
+    CoverError,
+    CoverImage,
+    font_candidates,
+    generate_cover,
+    load_cover,
+)
 from book.writers.epub.documents import (
     Document,
     chapter_document,
@@ -22,11 +29,31 @@ from book.writers.epub.documents import (
     titlepage_document,
 )
 from book.writers.epub.nav import nav_document, ncx_content, toc_points
+from book.writers.epub.ziparchive import Deflater
 
 
-def _cover(book: Book, config: Config, reporter: Reporter) -> CoverImage | None:
+def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
+    """The typographic cover, cached: drawing and compressing it is a good part of a rebuild."""
+    meta = book.metadata
+    stamps = []
+    for path in font_candidates():
+        stat = path.stat()
+        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    key = digest(
+        "cover", code_digest("writers/epub/cover.py"), meta.title, meta.subtitle or "", *meta.authors, *stamps
+    )
+    cache = Cache(build_dir, "epub-cover")
+    data = cache.get(key)
+    if data is not None:
+        return CoverImage(data, GENERATED_COVER, "image/png")
+    cover = generate_cover(meta)
+    cache.put(key, cover.data)
+    return cover
+
+
+def _cover(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> CoverImage | None:
     if config.cover is None:
-        return generate_cover(book.metadata)
+        return _generated_cover(book, build_dir)
     try:
         return load_cover(config.cover)
     except CoverError as exc:
@@ -76,7 +103,7 @@ class EpubParts:
 def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> EpubParts | None:
     """Render every file of the EPUB from the IR; None (reported) when the cover cannot be used."""
     # 1. the cover image: the configured one, or a generated typographic cover
-    cover = _cover(book, config, reporter)
+    cover = _cover(book, config, build_dir, reporter)
     if cover is None:
         return None
     # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
@@ -93,13 +120,16 @@ def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter
     return EpubParts(cover, stylesheet, front, nav, body, ncx)
 
 
-def write_parts(parts: EpubParts, book: Book, target: Path) -> None:
-    """Package the parts and write them: a temporary file renamed into place only once complete."""
+def write_parts(parts: EpubParts, book: Book, target: Path, build_dir: Path | None = None) -> None:
+    """Package the parts and write them: a temporary file renamed into place only once complete.
+
+    With `build_dir`, the compressed documents are kept in its cache for the next build.
+    """
     assembled = package.assemble(
         book.metadata, parts.stylesheet, parts.cover, parts.front, parts.nav, parts.body, parts.ncx
     )
     with atomic_path(target) as tmp:
-        package.write(assembled, book.metadata, tmp)
+        package.write(assembled, book.metadata, tmp, Deflater(build_dir))
 
 
 def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
@@ -108,5 +138,5 @@ def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     if parts is None:
         return []
     target = output_path(book.metadata.title, build_dir, "epub")
-    write_parts(parts, book, target)
+    write_parts(parts, book, target, build_dir)
     return [target]

@@ -67,6 +67,9 @@ def _covers(font_path: Path, text: str) -> bool:
     return all(ord(c) in cmap for c in text if not c.isspace())
 
 
+GENERATED_COVER = "images/cover.png"
+
+
 def font_candidates() -> list[Path]:
     fonts_dir = STYLES_DIR / "fonts"
     committed = (
@@ -124,4 +127,4 @@ def generate_cover(metadata: Metadata) -> CoverImage:
     out = io.BytesIO()
     # No text chunks or timestamps: the PNG depends on nothing but the metadata and the font.
     image.save(out, format="PNG", optimize=False, compress_level=9)
-    return CoverImage(out.getvalue(), "images/cover.png", "image/png")
+    return CoverImage(out.getvalue(), GENERATED_COVER, "image/png")

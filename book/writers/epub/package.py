@@ -14,6 +14,7 @@ from lxml import etree
 from book.ir import Metadata
 from book.writers.epub.cover import CoverImage
 from book.writers.epub.documents import COVER_FILE, NAV_FILE, Document
+from book.writers.epub.ziparchive import Deflater, Entry, write_zip
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 ACCESSIBILITY_SUMMARY = (
@@ -128,8 +129,12 @@ def _zip_time(modified: dt.datetime) -> tuple[int, int, int, int, int, int]:
     return (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
 
 
-def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
-    """Write the EPUB to `target` with fixed entry order and timestamps: same book, same bytes."""
+def write(book: epub.EpubBook, meta: Metadata, target: Path, deflater: Deflater | None = None) -> None:
+    """Write the EPUB to `target` with fixed entry order and timestamps: same book, same bytes.
+
+    `deflater` keeps the compressed documents between builds (a chapter unchanged since the last
+    build is not compressed again); without one every entry is compressed afresh.
+    """
     staged = io.BytesIO()
     modified = meta.modified.astimezone(dt.UTC)
     # ebooklib only needs the documents' names for the OPF; handing it empty XHTML saves
@@ -157,12 +162,10 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path) -> None:
     entries[opf_name] = _fix_opf(entries[opf_name], meta.language)
     first = ["mimetype", "META-INF/container.xml", opf_name]
     order = first + [n for n in names if n not in first]
-    stamp = _zip_time(modified)
-    with zipfile.ZipFile(target, "w") as out:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # Unix, whatever machine builds it
-            info.external_attr = 0o644 << 16
-            # OCF: mimetype first, stored, no extra field; everything else deflated.
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            out.writestr(info, entries[name], compresslevel=9)
+    # OCF: mimetype first, stored, no extra field; everything else deflated.
+    write_zip(
+        target,
+        [Entry(name, entries[name], stored=name == "mimetype") for name in order],
+        _zip_time(modified),
+        deflater or Deflater(None),
+    )
