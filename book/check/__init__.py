@@ -1,4 +1,4 @@
-"""Validators for built outputs (EPUBCheck, DAISY Ace, print preflight), reported as Diagnostics."""
+"""Validators for built outputs (EPUBCheck, DAISY Ace, print preflight, store rules), as Diagnostics."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     """`book check`: validate the book's EPUB and PDF in `build_dir`; report what is missing."""
     from book.check.epub import check_epub
     from book.check.pdf import preflight_pdf
+    from book.check.stores import check_stores
 
     epub = output_path(book.metadata.title, build_dir, "epub")
     pdf = output_path(book.metadata.title, build_dir, "pdf")
+    # The stores' rules on the cover, author and language hold whatever is built.
+    check_stores(book, config, build_dir, epub, reporter)
     if not epub.exists() and not pdf.exists():
         reporter.report("E007", f"nothing to check in '{build_dir}': run 'make epub' or 'make pdf' first")
         return
