@@ -8,7 +8,7 @@ BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 ACTION_VALIDATOR := .tools/action-validator/node_modules/.bin/action-validator
 
-.PHONY: all epub pdf kepub opds serve check manifest test lint lint-workflows bench tools clean distclean
+.PHONY: all epub pdf kepub azw3 opds serve check manifest test lint lint-workflows bench tools clean distclean
 
 all: epub pdf
 
@@ -30,6 +30,10 @@ pdf: $(STAMP)
 
 kepub: $(STAMP)
 	$(BOOK) kepub
+
+# Kindle's own format, converted by calibre (`make tools` installs it).
+azw3: $(STAMP)
+	$(BOOK) azw3
 
 # Lists what is already built: run it after epub, kepub and pdf (`make epub kepub opds`).
 opds: $(STAMP)

@@ -59,6 +59,13 @@ BACKENDS: dict[str, Backend] = {
             "build_kepub",
         ),
         Backend(
+            "azw3",
+            "writer",
+            "build BUILD/<title>.azw3 for Kindle with calibre's ebook-convert",
+            "book.writers.azw3",
+            "build_azw3",
+        ),
+        Backend(
             "opds",
             "writer",
             "write BUILD/opds.xml, an OPDS catalog of the built EPUB, kepub and PDF (with cover images)",

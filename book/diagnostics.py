@@ -70,6 +70,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "D008": (Severity.WARNING, "the book has no author"),
     "D009": (Severity.WARNING, "the book's language is not one Kindle accepts"),
     "D010": (Severity.WARNING, "the EPUB is over 50 MB, Send to Kindle's e-mail limit"),
+    "D011": (Severity.ERROR, "`book azw3` needs calibre's ebook-convert, which is not installed"),
+    "D012": (Severity.ERROR, "calibre's ebook-convert failed"),
     "P001": (Severity.ERROR, "a font is not embedded in the PDF"),
     "P002": (Severity.ERROR, "a page's size is not the trim size (plus bleed)"),
     "P003": (Severity.ERROR, "a page has no TrimBox or BleedBox"),
