@@ -8,7 +8,7 @@ BOOK   := $(BIN)/book --source $(SOURCE) --build $(BUILD) $(BOOKFLAGS)
 STAMP  := $(VENV)/.installed
 ACTION_VALIDATOR := .tools/action-validator/node_modules/.bin/action-validator
 
-.PHONY: all epub pdf kepub azw3 opds serve check manifest test lint lint-workflows bench tools clean distclean
+.PHONY: all epub pdf cover kepub azw3 opds serve check manifest test lint lint-workflows bench tools clean distclean
 
 all: epub pdf
 
@@ -43,6 +43,10 @@ opds: $(STAMP)
 PORT ?= 8000
 serve: $(STAMP)
 	$(BOOK) serve --port $(PORT)
+
+# The full-wrap print cover, its guides template and JSON; builds the interior first if needed.
+cover: $(STAMP)
+	$(BOOK) cover
 
 check: $(STAMP)
 	$(BOOK) check

@@ -52,6 +52,13 @@ BACKENDS: dict[str, Backend] = {
         Backend("epub", "writer", "build BUILD/<title>.epub", "book.writers.epub", "build_epub"),
         Backend("pdf", "writer", "build BUILD/<title>.pdf (print interior)", "book.writers.pdf", "build_pdf"),
         Backend(
+            "cover",
+            "writer",
+            "build BUILD/<title>.cover.pdf (full-wrap print cover), its guides template and JSON",
+            "book.writers.cover",
+            "build_cover",
+        ),
+        Backend(
             "kepub",
             "writer",
             "build BUILD/<title>.kepub.epub (Kobo: sentence spans, Kobo's renderer)",

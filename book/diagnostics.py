@@ -96,6 +96,22 @@ CODES: dict[str, tuple[Severity, str]] = {
     "B007": (Severity.ERROR, "`book new`: --title or --author is empty or holds a control character"),
     "B008": (Severity.ERROR, "`book new --force`: a file or folder is in the way of one the book needs"),
     "B009": (Severity.ERROR, "BOOK_OPDS_BASE_URL (the catalog's download location) is not an http(s) URL"),
+    # print cover (book/writers/cover/, book/check/cover.py)
+    "W001": (Severity.ERROR, "hardcover covers are not made (no published case-wrap and hinge figures)"),
+    "W002": (Severity.ERROR, "the printer's paper thickness for this paper is not known"),
+    "W004": (Severity.ERROR, "the print interior cannot be read to count its pages"),
+    "W005": (Severity.ERROR, "the cover image is not a readable image"),
+    "W006": (Severity.WARNING, "the cover image prints under 300 dpi on the front"),
+    "W007": (Severity.ERROR, "the description is too long for the back cover"),
+    "W008": (Severity.WARNING, "the spine is too narrow or short for all of its text"),
+    "W010": (Severity.ERROR, "the cover's size does not match the interior's page count and paper"),
+    "W011": (Severity.ERROR, "a font is not embedded in the cover"),
+    "W012": (Severity.ERROR, "text in the cover's barcode area"),
+    "W013": (Severity.ERROR, "text within 0.125 in of the cover's trim"),
+    "W014": (Severity.ERROR, "text within 0.0625 in of a spine fold"),
+    "W015": (Severity.ERROR, "spine text on a book under 79 pages"),
+    "W016": (Severity.ERROR, "transparency (soft mask, group or alpha) in the cover"),
+    "W017": (Severity.ERROR, "the cover PDF cannot be read or is not one page"),
 }
 
 # Codes no longer emitted, and what replaced them: never given a new meaning.

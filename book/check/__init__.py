@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from book import progress
@@ -9,6 +10,7 @@ from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book
 from book.output import output_path
+from book.printing.cover import Interior, interiors
 
 
 def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> None:
@@ -25,6 +27,12 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
         reporter.report("E007", f"nothing to check in '{build_dir}': run 'make epub' or 'make pdf' first")
         return
     targets = [(epub, check_epub, "EPUBCheck, Ace"), (pdf, preflight_pdf, "print preflight")]
+    # A cover is checked against its interior when `make cover` made one.
+    targets += [
+        (interior.cover, functools.partial(_cover, interior), "cover against its interior")
+        for interior in interiors(book.metadata.title, build_dir)
+        if interior.cover.exists()
+    ]
     present = [t for t in targets if t[0].exists()]
     with progress.stage("validating", len(present)) as bar:
         for path, check, what in present:
@@ -33,3 +41,9 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
             found = len(reporter.diagnostics) - before
             print(f"checked {display_path(path)} ({what}): {found or 'no'} finding{'s' * (found != 1)}")
             bar.advance()
+
+
+def _cover(interior: Interior, path: Path, book: Book, config: Config, reporter: Reporter) -> None:
+    from book.check.cover import check_cover
+
+    check_cover(interior, book, config, reporter)

@@ -58,10 +58,8 @@ def whole_flow(book: Book, setup: PrintSetup, pages_guess: int, padding: int) ->
         font_config=font_config,
         stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
     )
-    options: dict[str, object] = {"uncompressed_pdf": False, "pdf_identifier": False}
-    if setup.profile == "ingram":
-        options["pdf_variant"] = "pdf/x-1a"
-    data = document.write_pdf(**options)
+    # No PDF/X variant: without an embedded CMYK output intent the claim would be false (README).
+    data = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
     return data, len(document.pages)
 
 

@@ -23,7 +23,7 @@ from book.writers.templating import template
 
 FOLIOS_PER_SHEET = 100
 # Bump when the meaning of a cached part changes in a way the code digest cannot see.
-KEY_VERSION = "pdf-part-2"
+KEY_VERSION = "pdf-part-3"
 
 
 def code_version() -> str:
@@ -102,10 +102,8 @@ def lay_out(job: Job) -> Part:
     )
     pages = document.pages[:-1] if job.drop_last else document.pages
     folios = tuple(_lift_folio(page) for page in pages) if job.lift_folios else ()
-    options: dict[str, object] = {"uncompressed_pdf": False, "pdf_identifier": False}
-    if job.ingram:
-        options["pdf_variant"] = "pdf/x-1a"
-    data = document.copy(pages).write_pdf(**options)
+    # No PDF/X variant: without an embedded CMYK output intent the claim would be false (README).
+    data = document.copy(pages).write_pdf(uncompressed_pdf=False, pdf_identifier=False)
     _release_memory()
     wanted = set(job.anchors)
     found: dict[str, int] = {}
