@@ -71,7 +71,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Interior]:
 
 @needs_poppler
 def test_sample_cover_size_from_its_24_pages(sample: tuple[Path, Interior]) -> None:
-    source, interior = sample
+    _source, interior = sample
     with pikepdf.open(interior.pdf) as pdf:
         assert len(pdf.pages) == 24
     with pikepdf.open(interior.cover) as pdf:
@@ -131,7 +131,7 @@ def test_template_png_shows_spine_and_barcode_where_the_json_says(
 
 
 def test_same_input_same_bytes(sample: tuple[Path, Interior], tmp_path: Path) -> None:
-    source, interior = sample
+    _source, interior = sample
     again = build_cover(sample_copy(tmp_path / "source"), tmp_path / "build")
     assert again.cover.read_bytes() == interior.cover.read_bytes()
     assert again.template.read_bytes() == interior.template.read_bytes()
