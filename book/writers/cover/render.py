@@ -72,7 +72,8 @@ def back_text(book: Book, geometry: CoverGeometry) -> BackText | None:
     description = book.metadata.description
     if not description:
         return None
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", description) if p.strip()]
+    # Paragraphs are separated by blank lines; a single line break (YAML's `|`) is a space.
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", description) if p.strip()]
     back = geometry.back
     top = back.y + BACK_TOP_IN
     bottom = geometry.barcode.y - BARCODE_GAP_IN
