@@ -160,7 +160,7 @@ description: |
 @pytest.mark.slow
 @needs_poppler
 def test_a_300_page_book_gets_spine_text_and_cream_widens_it(synth, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    source = synth(chapters=29, book_yaml=THICK_YAML)
+    source = synth(chapters=33, book_yaml=THICK_YAML)  # about 300 pages
     # A front at 300 dpi for 5.5 x 8.5 in plus bleed: 1688 x 2625 px, a gradient so cropping shows.
     front = Image.new("RGB", (1700, 2700))
     front.putdata([(x * 255 // 1700, 90, y * 255 // 2700) for y in range(2700) for x in range(1700)])
