@@ -9,12 +9,11 @@ file cut for that union, and every part's resources pointed at the one font. No 
 changes. The font file is the face the build configured (or fontconfig's face of that family),
 and it is used only when its advance widths agree with every width the parts recorded; a font
 that cannot be matched so, or that WeasyPrint wrote differently (bitmap, missing glyphs with
-their own encoding, variable), is left as the parts wrote it.
+their own encoding, variable, PDF 1.4's CID sets), is left as the parts wrote it.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,6 +104,7 @@ def _mergeable(font: Any) -> bool:
         and "/W" in cid_font
         and isinstance(descriptor, pikepdf.Dictionary)
         and any(key in descriptor for key in ("/FontFile2", "/FontFile3"))
+        and "/CIDSet" not in descriptor  # PDF 1.4 and older (WeasyPrint writes 1.7)
         and isinstance(font.get("/ToUnicode"), pikepdf.Stream)
     )
 
@@ -218,16 +218,6 @@ def _w_array(widths: dict[int, float]) -> pikepdf.Array:
     return out
 
 
-def _cid_set(cids: Iterable[int]) -> bytes:
-    """The descriptor's /CIDSet (PDF 1.4 and older, e.g. PDF/X-1a): a bit per glyph id used."""
-    ordered = sorted(cids)
-    size = math.ceil((ordered[-1] + 1) / 8)
-    bits = bytearray(size)
-    for cid in ordered:
-        bits[cid // 8] |= 0x80 >> (cid % 8)
-    return bytes(bits)
-
-
 def _joined(pdf: pikepdf.Pdf, use: FontUse, font_file: bytes) -> pikepdf.Dictionary:
     """One Type 0 font for every part's copy: the first copy's dictionaries with the union's data."""
     model = use.fonts[0]
@@ -251,8 +241,6 @@ def _joined(pdf: pikepdf.Pdf, use: FontUse, font_file: bytes) -> pikepdf.Diction
     if len(use.widths) > 1 and len(set(use.widths.values())) == 1:
         flags |= FIXED_PITCH
     descriptor.Flags = flags
-    if "/CIDSet" in descriptor_model:
-        descriptor.CIDSet = pikepdf.Stream(pdf, _cid_set(use.widths))
     cid_font = pikepdf.Dictionary({key: value for key, value in cid_model.items()})
     cid_font.W = _w_array(use.widths)
     cid_font.FontDescriptor = pdf.make_indirect(descriptor)
