@@ -29,7 +29,7 @@ fi
 export PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1
 if [[ ! -x "$TOOLS/node_modules/.bin/ace-cli" ]] \
     || ! grep -q "\"version\": \"$ACE_VERSION\"" "$TOOLS/node_modules/@daisy/ace-cli/package.json" 2>/dev/null; then
-    mkdir -p "$TOOLS"
+    mkdir -p "$(readlink -m "$TOOLS")" # a link's target when .tools links to a shared folder
     [[ -f "$TOOLS/package.json" ]] || echo '{"private": true}' >"$TOOLS/package.json"
     npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ACE_VERSION"
 fi

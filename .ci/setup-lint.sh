@@ -18,7 +18,8 @@ if ! command -v npm >/dev/null; then
 fi
 # Install beside the target and rename into place, so a `make lint` running at the same time in
 # another checkout sharing .tools/ never sees a half-installed tree.
-mkdir -p "$ROOT/.tools"
+# .tools may be a link to a shared folder (a git worktree's to the main checkout's): make its target.
+mkdir -p "$(readlink -m "$ROOT/.tools")"
 staging="$(mktemp -d "$ROOT/.tools/.action-validator.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 echo '{"private": true}' >"$staging/package.json"
