@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from book import codequality
 from book.ir import SourceLocation
 
 
@@ -265,6 +266,9 @@ class Reporter:
                 out.write(d.format() + "\n")
             if self.diagnostics:
                 out.write(self.summary() + "\n")
+        report = os.environ.get(codequality.REPORT_ENV)
+        if report:
+            codequality.append(Path(report), (d.as_dict() for d in ordered))
         if os.environ.get("GITHUB_ACTIONS") == "true":
             # Annotations go to stdout, where the Actions runner reads workflow commands.
             for d in ordered:

@@ -142,58 +142,70 @@ def check_target(target: Path, files: dict[str, str], force: bool, reporter: Rep
             reporter.report("B008", f"{what} is in the way of {name}, which the new book needs", where)
 
 
-def _missing_parents(target: Path) -> list[Path]:
-    """The folders above `target` that do not exist yet, outermost first."""
-    return [p for p in reversed(target.absolute().parents) if not p.exists()]
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create `folder` and any missing folder above it, recording each one made (outermost first)."""
+    missing = [p for p in reversed([folder, *folder.parents]) if not p.exists()]
+    for path in missing:
+        path.mkdir()
+        made.append(path)
 
 
 def write_book(target: Path, files: dict[str, str], reporter: Reporter) -> None:
-    """Write every file into a staging folder beside `target`, then move it into place.
+    """Write every file into a staging folder, then move the files into place.
 
-    A new or empty `target` is replaced by the staging folder in one rename, so an error or an
-    interrupt leaves no partial book; a non-empty one (--force) gets the files one rename each.
+    A new `target` is the staging folder renamed, in one step. An existing folder (empty, or any
+    with --force; `.` too) gets each file by a rename from a staging folder inside it. Either way,
+    an error or an interrupt removes every file and folder made so far: no partial book is left.
     """
-    created: list[Path] = []
+    made: list[Path] = []  # folders created, outermost first
+    placed: list[Path] = []  # files moved into an existing folder where there was none
     staging: Path | None = None
+    existing = target.is_dir()
+    home = target.resolve() if existing else target.absolute()
     try:
-        for parent in _missing_parents(target):
-            parent.mkdir()
-            created.append(parent)
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.absolute().parent)
-        )
+        _make_folders(home.parent, made)
+        staging = Path(tempfile.mkdtemp(prefix=".book-new.", dir=home if existing else home.parent))
         for name, text in files.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; the book's folder is an ordinary one
-        if target.is_dir() and any(target.iterdir()):
+        if existing:
             for name in files:
-                if (target / name).exists():
+                destination = home / name
+                if destination.exists():
                     reporter.report(
                         "B005", f"replaced the existing {name}", SourceLocation(display_path(target / name))
                     )
-                (target / name).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / name, target / name)
+                else:
+                    placed.append(destination)
+                _make_folders(destination.parent, made)
+                os.replace(staging / name, destination)
         else:
-            os.replace(staging, target)  # rename(2) replaces an empty folder in one step
+            os.chmod(staging, 0o755)  # mkdtemp makes it private; the book's folder is an ordinary one
+            os.replace(staging, home)
             staging = None
     except BaseException as exc:
-        # Nothing of the book stays behind: not the staging folder, not the folders made for it.
+        # Nothing of the book stays behind: not the staging folder, its files, or folders made for it.
+        for path in placed:
+            with contextlib.suppress(OSError):
+                path.unlink()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        for parent in reversed(created):
+        for folder in reversed(made):
             with contextlib.suppress(OSError):
-                parent.rmdir()
+                folder.rmdir()
         if not isinstance(exc, OSError):
             raise
-        where = f" ({display_path(exc.filename)})" if exc.filename else ""
+        name = str(exc.filename or "")
+        if staging is not None and name.startswith(str(staging)):
+            name = str(target / Path(name).relative_to(staging))  # the user never saw the staging folder
+        where = f" ({display_path(name)})" if name else ""
         reporter.report(
             "B006",
             f"cannot create the book: {exc.strerror or exc}{where}",
             SourceLocation(display_path(target)),
         )
     else:
-        if staging is not None:  # the files were moved out one by one (--force)
+        if staging is not None:  # emptied by the renames
             shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,42 @@ def test_title_defaults_to_the_folder_name(tmp_path: Path, capsys: pytest.Captur
 
 def test_an_empty_folder_is_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "empty"
-    target.mkdir()
+    target.mkdir(mode=0o750)
     code, _, _ = run_new(capsys, str(target), "--title", "T", "--author", "A")
     assert code == 0 and (target / "source" / "book.yaml").is_file()
-    assert oct(target.stat().st_mode & 0o777) == "0o755"
-    assert tree(tmp_path) == ["empty", *[f"empty/{p}" for p in tree(target)]]  # no staging folder left
+    assert oct(target.stat().st_mode & 0o777) == "0o750"  # the user's own folder, kept
+    assert sorted(tree(target)) == sorted({*FILES, "source", ".github", ".github/workflows"})  # no staging
+
+
+def test_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, out = run_new(capsys, ".", "--title", "Here", "--author", "A")
+    assert code == 0 and sorted(tree(tmp_path)) == sorted({*FILES, "source", ".github", ".github/workflows"})
+    assert "build it:  book --source ./source --build ./build epub pdf check" in out
+
+
+def test_a_failure_while_moving_into_a_folder_takes_every_file_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "repo"
+    target.mkdir()
+    (target / "LICENSE").write_text("kept")
+    real_replace = os.replace
+    moves: list[str] = []
+
+    def fail_on_the_fourth(source: Any, destination: Any) -> None:
+        moves.append(str(destination))
+        if len(moves) == 4:
+            raise OSError(5, "Input/output error", str(destination))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(new.os, "replace", fail_on_the_fourth)
+    code, diagnostics, _ = run_new(capsys, str(target), "--title", "T", "--author", "A", "--force")
+    found = only(diagnostics, "B006")
+    assert code == 2 and found["message"].startswith("cannot create the book: Input/output error")
+    assert len(moves) == 4 and tree(tmp_path) == ["repo", "repo/LICENSE"]
 
 
 def test_missing_parent_folders_are_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
