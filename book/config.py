@@ -10,16 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import langcodes
 import yaml
 
+from book import labels as label_table
 from book.diagnostics import Reporter, display_path
 from book.ir import SourceLocation
+from book.naming import ARC_TITLE_FIELDS
 from book.printing.trim import DEFAULT_TRIM, TRIM_HINT, Trim, parse_trim
 
 CONFIG_NAME = "book.yaml"
 
-# BCP 47 in the shape e-readers accept: a 2-3 letter language, then subtags (en, en-GB, ja-Latn-JP).
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 GAP_RANGE_RE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
 MAX_GAP_RANGE = 100_000
 # Dates as OPF's dc:date wants them (W3CDTF): YYYY, YYYY-MM, YYYY-MM-DD, optionally a time.
@@ -32,6 +33,9 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PRINT_PROFILES = ("kdp", "ingram", "proof")
 BINDINGS = ("paperback", "hardcover")
 PAPERS = ("white", "cream")
+ARC_STYLES = ("inline", "grouped")
+# An elision as book.yaml lists it: an apostrophe, then the rest of the word (`'em`, `'n'`).
+ELISION_RE = re.compile(r"^['\u2019][^\W_]+(?:['\u2019][^\W_]*)*$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class Config:
     # levels of the nav document's contents; the NCX stays at Kindle's two whatever this says
     toc_depth: int = 2
     print: PrintConfig = field(default_factory=PrintConfig)
+    labels: tuple[tuple[str, str], ...] = ()  # `labels:` overrides, key → text
+    arc_title: str | None = None  # `naming: arc_title:`
+    group_arcs: bool = False  # `naming: arcs: grouped`
+    elisions: tuple[str, ...] = ()  # `elisions:`, added to the built-in list
     # where each top-level key was written, for diagnostics raised by later stages
     locations: dict[str, SourceLocation] = field(default_factory=dict, compare=False)
 
@@ -76,7 +84,11 @@ class Config:
 
 
 class _Invalid(Exception):
-    """A value failed validation; the message says what was expected."""
+    """A value failed validation; the message says what was expected, `code` which diagnostic it is."""
+
+    def __init__(self, message: str, code: str = "C003") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _string(value: Any) -> str:
@@ -98,9 +110,15 @@ def _authors(value: Any) -> tuple[str, ...]:
 
 
 def _language(value: Any) -> str:
+    """A BCP 47 tag whose subtags are in the IANA registry (langcodes carries a copy of it)."""
     text = _string(value)
-    if not LANGUAGE_RE.match(text):
-        raise _Invalid(f"{text!r} is not a BCP 47 language tag (like 'en', 'en-GB', 'ja')")
+    hint = " (subtags are joined by '-', not '_')" if "_" in text else ""
+    if "_" in text or not langcodes.tag_is_valid(text):
+        raise _Invalid(
+            f"{text!r} is not a valid BCP 47 language tag{hint}; write one like 'en', 'en-GB', "
+            "'pt-BR', 'zh-Hant' or 'ja'",
+            "L004",
+        )
     return text
 
 
@@ -165,6 +183,30 @@ def _print_section(value: Any) -> dict[str, Any]:
     return value
 
 
+def _mapping(what: str) -> Callable[[Any], dict[str, Any]]:
+    def check(value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _Invalid(f"expected a mapping ({what})")
+        return value
+
+    return check
+
+
+def _elisions(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    words = []
+    for item in items:
+        word = _string(item) if isinstance(item, str) else repr(item)
+        if not isinstance(item, str) or not ELISION_RE.match(word):
+            raise _Invalid(
+                f"{word} is not an elision; write the word as it is printed, with its leading "
+                'apostrophe, like "\'em" or "\'n\'"',
+                "L007",
+            )
+        words.append(word.replace("\u2019", "'"))
+    return tuple(words)
+
+
 TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "title": _string,
     "subtitle": _string,
@@ -181,6 +223,9 @@ TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "typography": _bool,
     "toc_depth": _toc_depth,
     "print": _print_section,
+    "labels": _mapping("a label name, then its text: contents: Table of Contents"),
+    "naming": _mapping("arcs:, arc_title:"),
+    "elisions": _elisions,
 }
 
 
@@ -216,6 +261,46 @@ def _fonts(value: Any) -> tuple[str, ...]:
     return tuple(_string(v) for v in items)
 
 
+def _label(key: str) -> Callable[[Any], str]:
+    """A validator for one `labels:` entry: a text whose placeholders the label knows."""
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _Invalid(f"the label must be a text in quotes, not {value!r}", "L003")
+        problem = label_table.check_label(key, value)
+        if problem or not value.strip():
+            raise _Invalid(problem or "the label must not be empty", "L003")
+        return value
+
+    return check
+
+
+LABEL_KEYS: dict[str, Callable[[Any], Any]] = {key: _label(key) for key in label_table.KEYS}
+
+
+def _arc_title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"expected a text like '{{arc}} – {{part}}', not {value!r}", "L006")
+    try:
+        used = label_table.placeholders(value)
+    except ValueError as exc:
+        raise _Invalid(f"'{value}' has a stray brace ({exc})", "L006") from exc
+    unknown = sorted(used - ARC_TITLE_FIELDS)
+    if unknown:
+        fields = ", ".join("{" + f + "}" for f in sorted(ARC_TITLE_FIELDS))
+        raise _Invalid(f"'{value}' uses {{{unknown[0]}}}; an arc title may use {fields}", "L006")
+    return value
+
+
+def _arc_style(value: Any) -> bool:
+    text = value if isinstance(value, str) else repr(value)
+    if text not in ARC_STYLES:
+        raise _Invalid(f"{text!r} is not an arc style; use inline or grouped", "L006")
+    return text == "grouped"
+
+
+NAMING_KEYS: dict[str, Callable[[Any], Any]] = {"arcs": _arc_style, "arc_title": _arc_title}
+
 PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
     "trim": _trim,
     "profile": _profile,
@@ -248,6 +333,7 @@ def _mapping_items(
     reporter: Reporter,
     schema: dict[str, Callable[[Any], Any]],
     prefix: str = "",
+    unknown_code: str = "C002",
 ) -> dict[str, tuple[Any, SourceLocation]]:
     """Validate one YAML mapping node against `schema`, returning key → (value, location)."""
     values: dict[str, tuple[Any, SourceLocation]] = {}
@@ -256,7 +342,8 @@ def _mapping_items(
         key = str(key_node.value)
         name = prefix + key
         if key not in schema:
-            reporter.report("C002", f"unknown key '{name}' in {where}{_suggest(key, list(schema))}", loc)
+            message = f"unknown key '{name}' in {where}{_suggest(key, list(schema))}"
+            reporter.report(unknown_code, message, loc)
             continue
         if key in values:
             reporter.report("C003", f"key '{name}' is given twice", loc)
@@ -265,7 +352,7 @@ def _mapping_items(
             raw = yaml.SafeLoader("").construct_document(value_node)
             values[key] = (schema[key](raw), loc)
         except _Invalid as exc:
-            reporter.report("C003", f"'{name}': {exc}", loc)
+            reporter.report(exc.code, f"'{name}': {exc}", loc)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             # PyYAML builds dates and numbers eagerly: `2024-02-30` raises ValueError here.
             reporter.report("C003", f"'{name}': cannot read the value: {exc}", loc)
@@ -312,6 +399,29 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
         print_config = PrintConfig(**{k: v for k, (v, _) in items.items()})
         locations.update({f"print.{k}": loc for k, (_, loc) in items.items()})
 
+    label_items: dict[str, tuple[Any, SourceLocation]] = {}
+    if "labels" in given:
+        labels_node = next(v for k, v in root.value if k.value == "labels")
+        assert isinstance(labels_node, yaml.MappingNode)
+        label_items = _mapping_items(
+            labels_node, shown, "the labels section", reporter, LABEL_KEYS, "labels.", "L002"
+        )
+        locations.update({f"labels.{k}": loc for k, (_, loc) in label_items.items()})
+    naming: dict[str, tuple[Any, SourceLocation]] = {}
+    if "naming" in given:
+        naming_node = next(v for k, v in root.value if k.value == "naming")
+        assert isinstance(naming_node, yaml.MappingNode)
+        naming = _mapping_items(naming_node, shown, "the naming section", reporter, NAMING_KEYS, "naming.")
+    language = given.get("language", "en")
+    if label_table.table_key(language) is None:
+        reporter.report(
+            "L001",
+            f"there are no labels for the language '{language}': the book's own words (Chapter, "
+            "Contents, Notes...) are in English; translate them under labels: in book.yaml, or add "
+            "the language to book/labels.py",
+            locations.get("language"),
+        )
+
     cover: Path | None = None
     if "cover" in given:
         cover = confine(source_dir, given["cover"])
@@ -349,7 +459,7 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
         title=given.get("title"),
         subtitle=given.get("subtitle"),
         authors=given.get("author", ()),
-        language=given.get("language", "en"),
+        language=language,
         identifier=given.get("identifier"),
         publisher=given.get("publisher"),
         date=given.get("date"),
@@ -361,5 +471,9 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
         typography=given.get("typography", True),
         toc_depth=given.get("toc_depth", 2),
         print=print_config,
+        labels=tuple((key, value) for key, (value, _) in label_items.items()),
+        arc_title=naming["arc_title"][0] if "arc_title" in naming else None,
+        group_arcs=naming["arcs"][0] if "arcs" in naming else False,
+        elisions=given.get("elisions", ()),
         locations=locations,
     )

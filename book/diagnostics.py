@@ -35,6 +35,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "C003": (Severity.ERROR, "a book.yaml value has the wrong type or an invalid value"),
     "C004": (Severity.ERROR, "a path in book.yaml points outside the source folder"),
     "C005": (Severity.ERROR, "a file named in book.yaml does not exist"),
+    # the book's language: labels, chapter names, typography, hyphenation
+    "L001": (Severity.WARNING, "the book's language has no labels; its own words are in English"),
+    "L002": (Severity.ERROR, "book.yaml's labels: names a label this tool does not know"),
+    "L003": (Severity.ERROR, "a label in book.yaml is not a text, or uses a placeholder it cannot"),
+    "L004": (Severity.ERROR, "language: is not a valid BCP 47 language tag"),
+    "L005": (Severity.WARNING, "no hyphenation dictionary for the book's language; print is not hyphenated"),
+    "L006": (Severity.ERROR, "book.yaml's naming: has an unknown arc style or a bad arc title"),
+    "L007": (Severity.ERROR, "an entry of book.yaml's elisions: is not an elision like 'em"),
     # reading chapter files
     "R001": (Severity.ERROR, "a chapter file is not valid UTF-8"),
     "R002": (Severity.ERROR, "a chapter file is empty"),
@@ -121,7 +129,7 @@ RETIRED: dict[str, str] = {
 }
 
 # Codes whose errors mean the command was called or configured wrongly (exit 2), not a bad book (exit 1).
-USAGE_PREFIXES = ("U", "C", "B")
+USAGE_PREFIXES = ("U", "C", "B", "L")
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,7 @@ def codes_markdown() -> str:
         "# Diagnostic codes",
         "",
         "Printed as `path:line:col: severity[CODE]: message`. `--strict` makes warnings errors.",
-        "Exit codes: 0 success, 1 the book has errors, 2 bad usage or configuration (U, C, B codes),",
+        "Exit codes: 0 success, 1 the book has errors, 2 bad usage or configuration (U, C, B, L codes),",
         "3 an internal error (a bug: please report it).",
         "",
         "| code | severity | meaning |",

@@ -155,11 +155,24 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How the book names what is not the author's text: book.yaml's `labels:` and `naming:`.
+
+    book/labels.py holds each language's labels; book/naming.py names chapters from these.
+    """
+
+    labels: tuple[tuple[str, str], ...] = ()  # book.yaml's overrides, in its order
+    arc_title: str | None = None  # a chapter's title when its title line names an arc and a part
+    group_arcs: bool = False  # the arc shown once above its chapters, in the contents
+
+
+@dataclass(frozen=True)
 class Book:
-    """A whole book: metadata plus chapters in reading order."""
+    """A whole book: metadata plus chapters in reading order, and how to name its parts."""
 
     metadata: Metadata
     chapters: tuple[Chapter, ...]
+    wording: Wording = field(default_factory=Wording)
 
     @property
     def notes(self) -> tuple[Note, ...]:

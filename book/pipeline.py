@@ -12,7 +12,7 @@ from book import progress
 from book.cache import Bundle, code_digest, digest
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
-from book.ir import Book, Chapter, Metadata, SourceLocation
+from book.ir import Book, Chapter, Metadata, SourceLocation, Wording
 from book.readers import discover, read_chapters
 from book.transforms.notes import number_notes
 from book.transforms.order import order
@@ -99,11 +99,11 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     chapters = read_chapters(discover(config), config, reporter, chapter_cache)
     # 3. typography: curly quotes, dashes and ellipses for the book's language (cached per chapter)
     if config.typography:
-        chapters = typeset(chapters, config.language, typeset_cache)
+        chapters = typeset(chapters, config.language, config.elisions, typeset_cache)
     # 4. reading order by chapter number; duplicates and gaps reported
     chapters = order(chapters, config, reporter)
     reporter.halt_if_errors()
-    book = Book(metadata(config, chapters, epoch), tuple(chapters))
+    book = Book(metadata(config, chapters, epoch), tuple(chapters), wording(config))
     # 5. footnotes → book-wide endnotes
     with progress.stage("notes", len(book.chapters)) as bar:
         book = number_notes(book, reporter)
@@ -112,17 +112,24 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     return book, config
 
 
-def typeset(chapters: list[Chapter], language: str, cache: Bundle | None) -> list[Chapter]:
+def wording(config: Config) -> Wording:
+    """book.yaml's labels and chapter naming, for the writers (book/naming.py)."""
+    return Wording(config.labels, config.arc_title, config.group_arcs)
+
+
+def typeset(
+    chapters: list[Chapter], language: str, elisions: tuple[str, ...], cache: Bundle | None
+) -> list[Chapter]:
     """The typography transform on each chapter; a chapter's result depends only on its source file,
-    the language and the code, so it is cached by those."""
+    the language, the elisions and the code, so it is cached by those."""
     code = code_digest("readers/*.py", "transforms/typography.py")
     out = []
     with progress.stage("typography", len(chapters)) as bar:
         for chapter in chapters:
-            key = digest(chapter.sha256, chapter.location.path, language, code)
+            key = digest(chapter.sha256, chapter.location.path, language, "\n".join(elisions), code)
             done: Chapter | None = cache.get(key) if cache else None
             if done is None:
-                done = typeset_chapter(chapter, language)
+                done = typeset_chapter(chapter, language, elisions)
                 if cache:
                     cache.put(key, done)
             out.append(done)

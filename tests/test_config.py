@@ -44,7 +44,7 @@ def test_errors_name_the_line_and_suggest(tmp_path: Path) -> None:
         tmp_path, "title: T\nauthr: X\nlanguage: 'english language'\nprint: {profil: kdp}\n"
     )
     found = {(d.code, d.location.line) for d in reporter.diagnostics}  # type: ignore[union-attr]
-    assert found == {("C002", 2), ("C003", 3), ("C002", 4)}
+    assert found == {("C002", 2), ("L004", 3), ("C002", 4)}
     assert "did you mean 'author'" in reporter.diagnostics[0].message
 
 

@@ -10,6 +10,7 @@ from book.cache import Bundle, Cache, code_digest, digest
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
+from book.naming import book_labels
 from book.output import atomic_path, output_path
 from book.resources import style_path
 from book.writers.epub import package
@@ -65,7 +66,9 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Docu
     """Each chapter's XHTML, cached. A chapter's IR is a pure function of its file, its path, its first
     endnote number, the language and typography settings and the code: those are the key."""
     cache = Bundle(build_dir, "epub-chapters")
-    code = code_digest("readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py")
+    code = code_digest(
+        "readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py", "labels.py", "naming.py"
+    )
     documents = []
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
@@ -76,6 +79,8 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Docu
                 str(first_note),
                 config.language,
                 str(config.typography),
+                repr(book.wording),
+                "\n".join(config.elisions),
                 code,
             )
             document: Document | None = cache.get(key)
@@ -126,7 +131,14 @@ def write_parts(parts: EpubParts, book: Book, target: Path, build_dir: Path | No
     With `build_dir`, the compressed documents are kept in its cache for the next build.
     """
     assembled = package.assemble(
-        book.metadata, parts.stylesheet, parts.cover, parts.front, parts.nav, parts.body, parts.ncx
+        book.metadata,
+        book_labels(book),
+        parts.stylesheet,
+        parts.cover,
+        parts.front,
+        parts.nav,
+        parts.body,
+        parts.ncx,
     )
     with atomic_path(target) as tmp:
         package.write(assembled, book.metadata, tmp, Deflater(build_dir))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from book.ir import Book, Chapter, Inline, Note, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+from book.labels import Labels
+from book.naming import book_labels, chapter_name
 from book.writers.templating import template
 
 STYLESHEET = "css/epub.css"
@@ -13,7 +15,6 @@ COVER_FILE = "cover.xhtml"
 TITLEPAGE_FILE = "titlepage.xhtml"
 NAV_FILE = "toc.xhtml"
 ENDNOTES_FILE = "endnotes.xhtml"
-ENDNOTES_HEADING = "Endnotes"
 
 
 def render_xhtml(name: str, **data: Any) -> bytes:
@@ -53,16 +54,6 @@ def chapter_file(chapter: Chapter) -> str:
     return f"{chapter.id}.xhtml"
 
 
-def chapter_label(chapter: Chapter) -> str:
-    return f"Chapter {chapter.number}"
-
-
-def chapter_heading(chapter: Chapter) -> str:
-    """The chapter's full name, as used in document titles and the endnote group headings."""
-    # A title line that is only a number (`001`) gives a chapter with no title: no dangling colon.
-    return f"{chapter_label(chapter)}: {chapter.title}" if chapter.title else chapter_label(chapter)
-
-
 def _inlines(inlines: tuple[Inline, ...]) -> tuple[InlineView, ...]:
     views = []
     for inline in inlines:
@@ -90,16 +81,21 @@ def _page_fields(book: Book, doc_title: str, body_type: str) -> dict[str, Any]:
     }
 
 
+def authors_text(book: Book) -> str:
+    return book_labels(book).get("author_separator").join(book.metadata.authors)
+
+
 def cover_document(book: Book, image_href: str) -> Document:
-    meta = book.metadata
-    by = f" by {', '.join(meta.authors)}" if meta.authors else ""
+    meta, words = book.metadata, book_labels(book)
+    if meta.authors:
+        alt = words.get("cover_alt_authors", title=meta.title, authors=authors_text(book))
+    else:
+        alt = words.get("cover_alt", title=meta.title)
+    name = words.get("cover")
     content = render_xhtml(
-        "cover.xhtml",
-        **_page_fields(book, "Cover", "frontmatter"),
-        image=image_href,
-        alt=f"Cover: {meta.title}{by}",
+        "cover.xhtml", **_page_fields(book, name, "frontmatter"), image=image_href, alt=alt
     )
-    return Document(COVER_FILE, "cover", "Cover", content)
+    return Document(COVER_FILE, "cover", name, content)
 
 
 def titlepage_document(book: Book) -> Document:
@@ -109,22 +105,23 @@ def titlepage_document(book: Book) -> Document:
         **_page_fields(book, meta.title, "frontmatter"),
         title=meta.title,
         subtitle_lines=[meta.subtitle] if meta.subtitle else [],
-        author_lines=[", ".join(meta.authors)] if meta.authors else [],
+        author_lines=[authors_text(book)] if meta.authors else [],
         publisher_lines=[meta.publisher] if meta.publisher else [],
     )
-    return Document(TITLEPAGE_FILE, "titlepage", "Title Page", content)
+    return Document(TITLEPAGE_FILE, "titlepage", book_labels(book).get("title_page"), content)
 
 
 def chapter_document(book: Book, chapter: Chapter) -> Document:
+    name = chapter_name(book, chapter)
     content = render_xhtml(
         "chapter.xhtml",
-        **_page_fields(book, chapter_heading(chapter), "bodymatter"),
+        **_page_fields(book, name.full, "bodymatter"),
         id=chapter.id,
-        label=chapter_label(chapter),
-        title=chapter.title,
+        label=name.label,
+        title=name.title,
         blocks=[_block(b) for b in chapter.blocks],
     )
-    return Document(chapter_file(chapter), chapter.id, chapter_heading(chapter), content)
+    return Document(chapter_file(chapter), chapter.id, name.full, content)
 
 
 def reference_files(book: Book) -> dict[str, str]:
@@ -139,14 +136,14 @@ def reference_files(book: Book) -> dict[str, str]:
     }
 
 
-def _note_view(note: Note, where: dict[str, str]) -> dict[str, Any]:
+def _note_view(note: Note, where: dict[str, str], words: Labels) -> dict[str, Any]:
     many = len(note.ref_ids) > 1
     backlinks = [
         {
             "href": f"{where[ref]}#{ref}",
-            "label": f"Back to reference {i} of note {note.number}"
+            "label": words.get("backlink_nth", index=i, number=note.number)
             if many
-            else f"Back to the reference of note {note.number}",
+            else words.get("backlink", number=note.number),
         }
         for i, ref in enumerate(note.ref_ids, 1)
     ]
@@ -159,19 +156,21 @@ def endnotes_document(book: Book) -> Document | None:
     if not book.notes:
         return None
     where = reference_files(book)
+    words = book_labels(book)
     groups = [
         {
             "id": f"endnotes-{chapter.id}",
-            "title": chapter_heading(chapter),
-            "notes": [_note_view(note, where) for note in chapter.notes],
+            "title": chapter_name(book, chapter).full,
+            "notes": [_note_view(note, where, words) for note in chapter.notes],
         }
         for chapter in book.chapters
         if chapter.notes
     ]
+    heading = words.get("notes")
     content = render_xhtml(
         "endnotes.xhtml",
-        **_page_fields(book, ENDNOTES_HEADING, "backmatter"),
-        heading=ENDNOTES_HEADING,
+        **_page_fields(book, heading, "backmatter"),
+        heading=heading,
         groups=groups,
     )
-    return Document(ENDNOTES_FILE, "endnotes", ENDNOTES_HEADING, content)
+    return Document(ENDNOTES_FILE, "endnotes", heading, content)

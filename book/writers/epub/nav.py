@@ -11,19 +11,16 @@ from itertools import groupby
 from typing import NamedTuple
 
 from book.ir import Book, Chapter
+from book.naming import book_labels, chapter_name
 from book.writers.epub.documents import (
     COVER_FILE,
     ENDNOTES_FILE,
-    ENDNOTES_HEADING,
     NAV_FILE,
     Document,
     chapter_file,
-    chapter_heading,
-    chapter_label,
     render_xhtml,
 )
 
-CONTENTS_HEADING = "Contents"
 # Kindle shows two levels of contents; deeper NCX entries are hidden or flattened (docs/devices.md).
 KINDLE_TOC_LEVELS = 2
 
@@ -37,32 +34,26 @@ class NavPoint(NamedTuple):
     children: tuple[NavPoint, ...] = ()
 
 
-def _chapter_point(chapter: Chapter, label: str) -> NavPoint:
+def _chapter_point(book: Book, chapter: Chapter) -> NavPoint:
     href = chapter_file(chapter)
     headings = tuple(NavPoint(f"nav-{h.id}", h.text, f"{href}#{h.id}") for h in chapter.headings)
-    return NavPoint(f"nav-{chapter.id}", label, href, headings)
-
-
-def _part_label(chapter: Chapter) -> str:
-    """Inside its arc a chapter is named by its part: `Chapter 35: Part 8`."""
-    if chapter.part is None:
-        return chapter_heading(chapter)
-    return f"{chapter_label(chapter)}: Part {chapter.part}"
+    return NavPoint(f"nav-{chapter.id}", chapter_name(book, chapter).full, href, headings)
 
 
 def toc_points(book: Book) -> tuple[NavPoint, ...]:
-    """Chapters in reading order; a run of two or more chapters of one arc is nested under the arc's name."""
+    """Chapters in reading order, named as everywhere (book/naming.py); with `naming: arcs: grouped`
+    each run of one arc's chapters is nested under the arc's name."""
     points: list[NavPoint] = []
-    for arc, run in groupby(book.chapters, key=lambda c: c.arc):
+    for arc, run in groupby(book.chapters, key=lambda c: chapter_name(book, c).arc):
         chapters = list(run)
-        if arc is None or len(chapters) < 2:
-            points.extend(_chapter_point(c, chapter_heading(c)) for c in chapters)
+        if arc is None:
+            points.extend(_chapter_point(book, c) for c in chapters)
             continue
-        children = tuple(_chapter_point(c, _part_label(c)) for c in chapters)
+        children = tuple(_chapter_point(book, c) for c in chapters)
         # KDP: an entry that is not a link is an error; an arc has no page, so it opens its first chapter.
         points.append(NavPoint(f"nav-arc-{chapters[0].id}", arc, children[0].href, children))
     if book.notes:
-        points.append(NavPoint("nav-endnotes", ENDNOTES_HEADING, ENDNOTES_FILE))
+        points.append(NavPoint("nav-endnotes", book_labels(book).get("notes"), ENDNOTES_FILE))
     return tuple(points)
 
 
@@ -78,33 +69,35 @@ def prune(points: tuple[NavPoint, ...], levels: int) -> tuple[NavPoint, ...]:
 
 
 def landmarks(book: Book) -> list[dict[str, str]]:
+    words = book_labels(book)
     marks = [
-        {"type": "cover", "href": COVER_FILE, "label": "Cover"},
-        {"type": "toc", "href": NAV_FILE, "label": CONTENTS_HEADING},
+        {"type": "cover", "href": COVER_FILE, "label": words.get("cover")},
+        {"type": "toc", "href": NAV_FILE, "label": words.get("contents")},
     ]
     if book.chapters:
-        marks.append(
-            {"type": "bodymatter", "href": chapter_file(book.chapters[0]), "label": "Start of Content"}
-        )
+        start = chapter_file(book.chapters[0])
+        marks.append({"type": "bodymatter", "href": start, "label": words.get("start")})
     if book.notes:
-        marks.append({"type": "endnotes", "href": ENDNOTES_FILE, "label": ENDNOTES_HEADING})
+        marks.append({"type": "endnotes", "href": ENDNOTES_FILE, "label": words.get("notes")})
     return marks
 
 
 def nav_document(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> Document:
     """The nav document, `levels` deep (two unless book.yaml's `toc_depth:` asks otherwise)."""
+    words = book_labels(book)
+    contents = words.get("contents")
     content = render_xhtml(
         "nav.xhtml",
         lang=book.metadata.language,
-        doc_title=CONTENTS_HEADING,
+        doc_title=contents,
         stylesheet="css/epub.css",
         body_type="frontmatter",
-        heading=CONTENTS_HEADING,
+        heading=contents,
         points=prune(points, levels),
         landmarks=landmarks(book),
-        landmarks_heading="Landmarks",
+        landmarks_heading=words.get("landmarks"),
     )
-    return Document(NAV_FILE, "toc", CONTENTS_HEADING, content)
+    return Document(NAV_FILE, "toc", contents, content)
 
 
 def ncx_content(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> bytes:

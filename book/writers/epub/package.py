@@ -12,16 +12,12 @@ from ebooklib import epub
 from lxml import etree
 
 from book.ir import Metadata
+from book.labels import Labels
 from book.writers.epub.cover import CoverImage
 from book.writers.epub.documents import COVER_FILE, NAV_FILE, Document
 from book.writers.epub.ziparchive import Deflater, Entry, write_zip
 
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-ACCESSIBILITY_SUMMARY = (
-    "This publication conforms to WCAG 2.2 Level AA. It has a table of contents, structural "
-    "navigation by headings, a logical reading order, text alternatives for its one image "
-    "(the cover), and endnotes linked in both directions. It has no hazards."
-)
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"  # an identifier, not prose: never translated
 OPF_NS = "http://www.idpf.org/2007/opf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -38,7 +34,7 @@ def _meta(book: epub.EpubBook, value: str, **attrs: str) -> None:
     book.add_metadata(None, "meta", value, attrs)
 
 
-def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
+def _metadata(book: epub.EpubBook, meta: Metadata, words: Labels) -> None:
     book.set_identifier(meta.identifier)
     book.title = meta.title
     book.add_metadata("DC", "title", meta.title, {"id": "title"})
@@ -73,12 +69,14 @@ def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
     ):
         _meta(book, feature, property="schema:accessibilityFeature")
     _meta(book, "none", property="schema:accessibilityHazard")
-    _meta(book, ACCESSIBILITY_SUMMARY, property="schema:accessibilitySummary")
+    # The summary is prose that reading systems show the reader: in the book's language (labels).
+    _meta(book, words.get("accessibility_summary"), property="schema:accessibilitySummary")
     _meta(book, CONFORMS_TO, property="dcterms:conformsTo")
 
 
 def assemble(
     meta: Metadata,
+    words: Labels,
     css: bytes,
     cover: CoverImage,
     front: Sequence[Document],
@@ -89,7 +87,7 @@ def assemble(
     """An ebooklib book whose documents are our own rendered bytes (plain EpubItems, so ebooklib
     never re-parses them: its EpubHtml drops <head> content and rewrites the language)."""
     book = epub.EpubBook()
-    _metadata(book, meta)
+    _metadata(book, meta, words)
     book.set_cover(cover.file_name, cover.data, create_page=False)
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
     # uid "ncx": ebooklib's spine writes toc="ncx" when no EpubNcx (which it would regenerate) exists.
@@ -108,7 +106,7 @@ def assemble(
     book.spine = spine
     # The EPUB 2 guide, for older readers and Kindle conversion.
     book.guide = [
-        {"type": "cover", "href": COVER_FILE, "title": "Cover"},
+        {"type": "cover", "href": COVER_FILE, "title": words.get("cover")},
         {"type": "toc", "href": NAV_FILE, "title": nav.title},
     ]
     if body:

@@ -50,7 +50,9 @@ def whole_flow(book: Book, setup: PrintSetup, pages_guess: int, padding: int) ->
     fetcher = ConfinedFetcher([Path(root) for root in setup.roots])
     font_config = FontConfiguration()
     margins = margins_for(setup.trim, pages_guess)
-    css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed)
+    css = generated_css(
+        setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed, setup.hyphenate
+    )
     html = render_html(
         book, [setup.stylesheet.as_uri()], padding=padding, closing_verso=setup.profile == "ingram"
     )
@@ -102,7 +104,9 @@ def parts_layout(book: Book, setup: PrintSetup, renderer: Renderer) -> Parts:
     with progress.stage("rendering", count + 1) as bar:
         for _ in range(MAX_LAYOUTS):
             margins = margins_for(setup.trim, guess)
-            css = generated_css(setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed)
+            css = generated_css(
+                setup.trim, margins, setup.faces, setup.fallbacks, setup.profile, setup.bleed, setup.hyphenate
+            )
             early = sheet_jobs(book, setup, css, 1, guess)
             bar.total, bar.done = count + len(early) + 1, 0
             done = renderer.run(itertools.chain(part_jobs(book, setup, css, padding), early), bar)

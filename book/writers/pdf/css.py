@@ -23,7 +23,13 @@ def text_size(trim: Trim) -> float:
 
 
 def generated_css(
-    trim: Trim, margins: Margins, faces: list[Face], fallbacks: list[Face], profile: str, bleed: bool
+    trim: Trim,
+    margins: Margins,
+    faces: list[Face],
+    fallbacks: list[Face],
+    profile: str,
+    bleed: bool,
+    hyphenate: bool = True,
 ) -> str:
     """CSS that depends on the book's configuration; styles/print.css holds everything else."""
     lines = [_font_face(face) for face in faces if face.font_face]
@@ -51,4 +57,7 @@ def generated_css(
     lines.append(f".chapter-head {{ padding-top: {sink}in; }}")
     # The copyright notice sits at the foot of its verso.
     lines.append(f".copyright {{ padding-top: {round(trim.height * 0.5, 3)}in; }}")
+    if not hyphenate:
+        # No dictionary for the language: break only where the text itself allows (soft hyphens).
+        lines.append("p { hyphens: manual; }")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from book.ir import Book, Chapter, Inline, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
+from book.naming import book_labels, chapter_name
 from book.writers.templating import template
 
 SCENE_BREAK = "*\u2003*\u2003*"  # three spaced asterisks: a glyph every text face has
@@ -31,6 +32,7 @@ class HtmlBlock:
 @dataclass(frozen=True)
 class ChapterView:
     id: str
+    arc: str  # the arc's name above the label, when arcs are grouped and the chapter opens one
     label: str
     title: str
     running_head: str
@@ -56,8 +58,9 @@ class NoteGroupView:
 @dataclass(frozen=True)
 class TocEntry:
     href: str
-    label: str
     title: str
+    arc: str = ""  # an unnumbered line above the entry: its arc's name, when arcs are grouped
+    nested: bool = False  # the entry sits under its arc's line
     folio: str = ""  # set when the contents are laid out apart from the chapters
 
 
@@ -96,13 +99,6 @@ def inlines_html(inlines: tuple[Inline, ...], anchor: str = "#") -> Markup:
     return Markup("").join(parts)
 
 
-def chapter_title(chapter: Chapter) -> str:
-    """The printed title: the arc's part number set off with an en dash (`War – 8`)."""
-    if chapter.arc and chapter.part is not None:
-        return f"{chapter.arc} \u2013 {chapter.part}"
-    return chapter.title
-
-
 def running_head(title: str) -> str:
     if len(title) <= RUNNING_HEAD_MAX:
         return title
@@ -128,19 +124,27 @@ def blocks_view(chapter: Chapter, anchor: str = "#") -> tuple[HtmlBlock, ...]:
     return tuple(views)
 
 
+def _opens_arc(book: Book, index: int) -> str:
+    """The chapter's arc when arcs are grouped and the chapter before it is not of the same arc."""
+    arc = chapter_name(book, book.chapters[index]).arc
+    if arc is None or (index > 0 and chapter_name(book, book.chapters[index - 1]).arc == arc):
+        return ""
+    return arc
+
+
 def chapters_view(book: Book, indices: range | None = None, anchor: str = "#") -> tuple[ChapterView, ...]:
     views = []
     for index in indices if indices is not None else range(len(book.chapters)):
         chapter = book.chapters[index]
-        title = chapter_title(chapter)
-        label = f"Chapter {chapter.number}"
+        name = chapter_name(book, chapter)
         views.append(
             ChapterView(
                 id=chapter.id,
-                label=label,
-                title=title,
-                running_head=running_head(title),
-                bookmark=f"{label}: {title}",
+                arc=_opens_arc(book, index),
+                label=name.label,
+                title=name.title,
+                running_head=running_head(name.running_head),
+                bookmark=name.full,
                 cls="chapter first-chapter" if index == 0 else "chapter",
                 blocks=blocks_view(chapter, anchor),
             )
@@ -163,7 +167,7 @@ def notes_view(book: Book, anchor: str = "#") -> tuple[NoteGroupView, ...]:
             )
             for note in chapter.notes
         )
-        groups.append(NoteGroupView(f"Chapter {chapter.number}: {chapter_title(chapter)}", notes))
+        groups.append(NoteGroupView(chapter_name(book, chapter).full, notes))
     return tuple(groups)
 
 
@@ -203,14 +207,22 @@ def render_html(
     ends it on a blank verso so that the page count is even. A part links to other parts through
     PART_LINK URIs, sets the running title itself and carries no date (its bytes are a cache key).
     """
-    meta = book.metadata
+    meta, words = book.metadata, book_labels(book)
     part = selection.part
     anchor = PART_LINK if part else "#"
     toc: list[TocEntry] = []
     if selection.front:
-        toc = [TocEntry(f"{anchor}{c.id}", f"{c.number}", chapter_title(c)) for c in book.chapters]
+        toc = [
+            TocEntry(
+                f"{anchor}{c.id}",
+                chapter_name(book, c).full,
+                _opens_arc(book, i),
+                chapter_name(book, c).arc is not None,
+            )
+            for i, c in enumerate(book.chapters)
+        ]
         if has_notes(book):
-            toc.append(TocEntry(f"{anchor}notes", "", "Notes"))
+            toc.append(TocEntry(f"{anchor}notes", words.get("notes")))
         if selection.folios:
             toc = [dataclasses.replace(e, folio=f) for e, f in zip(toc, selection.folios, strict=True)]
     notes = notes_view(book, anchor) if selection.notes else ()
@@ -219,11 +231,14 @@ def render_html(
         lang=meta.language,
         title=meta.title,
         subtitle=meta.subtitle or "",
-        authors=", ".join(meta.authors),
+        authors=words.get("author_separator").join(meta.authors),
         publisher=meta.publisher or "",
+        published_by=words.get("published_by", publisher=meta.publisher) if meta.publisher else "",
         rights=meta.rights or "",
         identifier=identifier_text(meta.identifier),
-        edition=edition_date(book),
+        edition=words.get("edition", date=edition_date(book)),
+        contents_heading=words.get("contents"),
+        notes_heading=words.get("notes"),
         created="" if part and not selection.front else pdf_date(meta.modified),
         stylesheets=stylesheet_urls,
         front=selection.front,

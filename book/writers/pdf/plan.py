@@ -10,7 +10,8 @@ from book.cache import digest, files_digest
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book, Chapter, Inline, Paragraph, SourceLocation, Text
-from book.printing import fonts
+from book.naming import book_labels
+from book.printing import fonts, hyphenation
 from book.printing.trim import Trim
 from book.resources import style_files, style_path, style_roots
 from book.writers.pdf import layout
@@ -29,6 +30,7 @@ class PrintSetup:
     fallbacks: list[fonts.Face]
     source_dir: Path
     stylesheet: Path  # print.css: the user's styles/print.css, else the package's
+    hyphenate: bool = True  # False when the language has no hyphenation dictionary
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -51,6 +53,14 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup:
             f"fallback font '{name}' was not found (not installed, nor a font file inside the source folder)",
             config.location("print.fallback_fonts") or config.location("print"),
         )
+    hyphenate = hyphenation.dictionary(config.language) is not None
+    if not hyphenate and hyphenation.needs_dictionary(config.language):
+        reporter.report(
+            "L005",
+            f"there is no hyphenation dictionary for '{config.language}'; the print interior is set "
+            "without hyphenation (pyphen's dictionaries cover most European languages)",
+            config.location("language"),
+        )
     return PrintSetup(
         settings.trim,
         settings.profile,
@@ -59,6 +69,7 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup:
         fallbacks,
         config.source_dir,
         style_path("print.css", config.source_dir),
+        hyphenate,
     )
 
 
@@ -67,6 +78,7 @@ def _text_of(inlines: tuple[Inline, ...]) -> str:
 
 
 _NO_CONFIG = Config(source_dir=Path("."))
+PRINTED_LABELS = ("chapter", "chapter_name", "part", "contents", "notes", "edition", "published_by")
 
 
 def _texts(book: Book, config: Config) -> Iterator[tuple[str, SourceLocation]]:
@@ -83,6 +95,10 @@ def _texts(book: Book, config: Config) -> Iterator[tuple[str, SourceLocation]]:
             yield extra, meta_loc
     for chapter in book.chapters:
         yield from _chapter_texts(chapter)
+    # The labels print shows (book/labels.py): a translation in a script the fonts lack is caught too.
+    words = book_labels(book)
+    for key in PRINTED_LABELS:
+        yield words.strings[key], config.location(f"labels.{key}") or config.location("language") or meta_loc
 
 
 def _chapter_texts(chapter: Chapter) -> Iterator[tuple[str, SourceLocation]]:

@@ -53,7 +53,8 @@ def test_azw3_keeps_the_nested_toc_and_working_note_links(synth: Callable[..., P
 
     from lxml import etree
 
-    source = synth(chapters=8, notes_per_chapter=3)
+    grouped = "title: Synthetic Saga\nauthor: Test Author\nlanguage: en\nnaming:\n  arcs: grouped\n"
+    source = synth(chapters=8, notes_per_chapter=3, book_yaml=grouped)
     _, _, epub = build(source, tmp_path / "build")
     azw3, back = tmp_path / "out.azw3", tmp_path / "back.epub"
     _calibre("ebook-convert", str(epub), str(azw3))
