@@ -81,7 +81,10 @@ def test_both_formats_name_every_chapter_the_same_way(
     docs = documents(path)
 
     nav = docs["toc.xhtml"].find(".//x:nav[@role='doc-toc']", NS)
-    nav_labels = [a.text for a in nav.iterfind(".//x:a", NS) if "#" not in a.get("href")]
+    arcs = {c.arc for c in book.chapters}  # a grouped arc's entry links to its first chapter too
+    nav_labels = [
+        a.text for a in nav.iterfind(".//x:a", NS) if "#" not in a.get("href") and a.text not in arcs
+    ]
     assert nav_labels[: len(full)] == full
     ncx_labels = [
         p.findtext("ncx:navLabel/ncx:text", namespaces=NS)
@@ -105,6 +108,6 @@ def test_both_formats_name_every_chapter_the_same_way(
     assert page.xpath("//p[@class='chapter-label']/text()") == [n.label for n in names]
     with_notes = [n.full for n, c in zip(names, book.chapters, strict=True) if c.notes]
     assert page.xpath("//h2[@class='notes-group']/text()") == with_notes
-    arcs = page.xpath("//nav[@class='contents']//li[@class='toc-arc']/text()")
-    assert arcs == (["Siberian War of Independence"] if grouped else [])
-    assert page.xpath("//p[@class='chapter-arc']/text()") == arcs
+    arc_lines = page.xpath("//nav[@class='contents']//li[@class='toc-arc']/text()")
+    assert arc_lines == (["Siberian War of Independence"] if grouped else [])
+    assert page.xpath("//p[@class='chapter-arc']/text()") == arc_lines
