@@ -109,11 +109,15 @@ def _authors(value: Any) -> tuple[str, ...]:
     return (_string(value),)
 
 
-def _language(value: Any) -> str:
+def is_valid_language(tag: str) -> bool:
     """A BCP 47 tag whose subtags are in the IANA registry (langcodes carries a copy of it)."""
+    return "_" not in tag and bool(langcodes.tag_is_valid(tag))
+
+
+def _language(value: Any) -> str:
     text = _string(value)
     hint = " (subtags are joined by '-', not '_')" if "_" in text else ""
-    if "_" in text or not langcodes.tag_is_valid(text):
+    if not is_valid_language(text):
         raise _Invalid(
             f"{text!r} is not a valid BCP 47 language tag{hint}; write one like 'en', 'en-GB', "
             "'pt-BR', 'zh-Hant' or 'ja'",

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from book import __version__
-from book.config import CONTROL_RE, LANGUAGE_RE
+from book.config import CONTROL_RE, is_valid_language
 from book.diagnostics import Reporter, display_path
 from book.ir import SourceLocation
 from book.output import bare_slug
@@ -112,9 +112,10 @@ def validate(new: NewBook, reporter: Reporter) -> None:
             f"the title {new.title!r} has no letter or digit to name the book's files by; "
             "give a --title with at least one",
         )
-    if not LANGUAGE_RE.match(new.language):
+    if not is_valid_language(new.language):
         reporter.report(
-            "B004", f"--language {new.language!r} is not a BCP 47 language tag (like 'en', 'en-GB', 'ja')"
+            "B004",
+            f"--language {new.language!r} is not a BCP 47 language tag (like 'en', 'en-GB', 'ja')",
         )
 
 
