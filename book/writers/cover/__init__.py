@@ -15,6 +15,7 @@ import pikepdf
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
+from book.naming import book_labels
 from book.output import atomic_path, atomic_write, output_path
 from book.printing.cover import CoverGeometry, Interior, cover_geometry, cover_setup, interiors
 from book.writers.cover import render
@@ -99,11 +100,12 @@ def write_cover(
     fonts = render.font_setup(config)
     spine = None
     if geometry.spine_text:
+        words = book_labels(book)
         parts = [book.metadata.title]
         if book.metadata.authors:
-            parts.append(", ".join(book.metadata.authors))
+            parts.append(words.get("author_separator").join(book.metadata.authors))
         if interior.volume is not None:
-            parts.append(f"Volume {interior.volume}")
+            parts.append(words.get("volume", number=interior.volume))
         safe = geometry.spine_safe
         spine = fit_spine(parts, safe.height, safe.width, fonts.measure)
         if spine is None or spine.dropped:
