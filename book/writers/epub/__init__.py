@@ -26,6 +26,7 @@ from book.writers.epub.documents import (
     Document,
     chapter_document,
     cover_document,
+    endnote_group,
     endnotes_document,
     titlepage_document,
 )
@@ -62,14 +63,16 @@ def _cover(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> C
         return None
 
 
-def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Document]:
-    """Each chapter's XHTML, cached. A chapter's IR is a pure function of its file, its path, its first
-    endnote number, the language and typography settings and the code: those are the key."""
+def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[list[Document], list[str]]:
+    """Each chapter's XHTML and endnote group, cached. A chapter's IR is a pure function of its file,
+    its path, its first endnote number, the language and typography settings and the code: those
+    are the key."""
     cache = Bundle(build_dir, "epub-chapters")
     code = code_digest(
         "readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py", "labels.py", "naming.py"
     )
     documents = []
+    groups = []
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
             first_note = chapter.notes[0].number if chapter.notes else 0
@@ -88,9 +91,15 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> list[Docu
                 document = chapter_document(book, chapter)
                 cache.put(key, document)
             documents.append(document)
+            if chapter.notes:
+                group: str | None = cache.get(digest(key, "endnotes"))
+                if group is None:
+                    group = endnote_group(book, chapter)
+                    cache.put(digest(key, "endnotes"), group)
+                groups.append(group)
             bar.advance()
     cache.save()
-    return documents
+    return documents, groups
 
 
 @dataclass(frozen=True)
@@ -113,8 +122,8 @@ def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter
         return None
     # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
     front = [cover_document(book, cover.file_name), titlepage_document(book)]
-    body = _chapter_documents(book, config, build_dir)
-    endnotes = endnotes_document(book)
+    body, groups = _chapter_documents(book, config, build_dir)
+    endnotes = endnotes_document(book, groups)
     if endnotes is not None:
         body.append(endnotes)
     # 3. the navigation: nav document (also the in-book table of contents) and the NCX

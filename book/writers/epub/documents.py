@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from markupsafe import Markup
 
 from book.ir import Book, Chapter, Inline, Note, NoteRef, Paragraph, SceneBreak, SectionHeading, Text
 from book.labels import Labels
@@ -124,18 +127,6 @@ def chapter_document(book: Book, chapter: Chapter) -> Document:
     return Document(chapter_file(chapter), chapter.id, name.full, content)
 
 
-def reference_files(book: Book) -> dict[str, str]:
-    """Every note reference's id → the chapter file it sits in (notes hold no references)."""
-    return {
-        inline.ref_id: chapter_file(chapter)
-        for chapter in book.chapters
-        for block in chapter.blocks
-        if isinstance(block, Paragraph)
-        for inline in block.inlines
-        if isinstance(inline, NoteRef)
-    }
-
-
 def _note_view(note: Note, where: dict[str, str], words: Labels) -> dict[str, Any]:
     many = len(note.ref_ids) > 1
     backlinks = [
@@ -151,26 +142,41 @@ def _note_view(note: Note, where: dict[str, str], words: Labels) -> dict[str, An
     return {"id": note.id, "number": note.number, "paragraphs": paragraphs, "backlinks": backlinks}
 
 
-def endnotes_document(book: Book) -> Document | None:
-    """One endnotes document, notes grouped under their chapter; None when the book has no notes."""
+def endnote_group(book: Book, chapter: Chapter) -> str:
+    """One chapter's endnotes as markup for the endnotes document: a function of the chapter and the
+    book's wording alone (its notes' references are in its own text), so a build can keep it with
+    the chapter's XHTML."""
+    where = {
+        inline.ref_id: chapter_file(chapter)
+        for block in chapter.blocks
+        if isinstance(block, Paragraph)
+        for inline in block.inlines
+        if isinstance(inline, NoteRef)
+    }
+    words = book_labels(book)
+    group = {
+        "id": f"endnotes-{chapter.id}",
+        "title": chapter_name(book, chapter).full,
+        "notes": [_note_view(note, where, words) for note in chapter.notes],
+    }
+    markup: str = template("epub", "endnotes-group.xhtml").render(group=group)
+    return markup
+
+
+def endnotes_document(book: Book, groups: Sequence[str] | None = None) -> Document | None:
+    """One endnotes document, notes grouped under their chapter; None when the book has no notes.
+
+    `groups` are endnote_group() of each chapter with notes, in order, when the caller kept them.
+    """
     if not book.notes:
         return None
-    where = reference_files(book)
-    words = book_labels(book)
-    groups = [
-        {
-            "id": f"endnotes-{chapter.id}",
-            "title": chapter_name(book, chapter).full,
-            "notes": [_note_view(note, where, words) for note in chapter.notes],
-        }
-        for chapter in book.chapters
-        if chapter.notes
-    ]
-    heading = words.get("notes")
+    if groups is None:
+        groups = [endnote_group(book, chapter) for chapter in book.chapters if chapter.notes]
+    heading = book_labels(book).get("notes")
     content = render_xhtml(
         "endnotes.xhtml",
         **_page_fields(book, heading, "backmatter"),
         heading=heading,
-        groups=groups,
+        groups=[Markup(group) for group in groups],
     )
     return Document(ENDNOTES_FILE, "endnotes", heading, content)
