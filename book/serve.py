@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import socket
 import sys
 from http import HTTPStatus
@@ -113,6 +114,10 @@ def make_server(build_dir: Path, port: int, host: str = "") -> ThreadingHTTPServ
     return server
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(build_dir: Path, port: int, reporter: Reporter, out: TextIO = sys.stdout) -> None:
     """Serve until Ctrl-C; D002 or D003 (reported) when it cannot start."""
     feed = build_dir / FEED_NAME
@@ -137,7 +142,11 @@ def serve(build_dir: Path, port: int, reporter: Reporter, out: TextIO = sys.stdo
             file=out,
         )
         print("Press Ctrl-C to stop.", file=out, flush=True)
+        # A service manager or `kill` stops it as cleanly as Ctrl-C does.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print("stopped", file=out, flush=True)
+        finally:
+            signal.signal(signal.SIGTERM, previous)

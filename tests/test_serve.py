@@ -123,7 +123,8 @@ def test_everything_else_is_404(server: tuple[int, subprocess.Popen[str]], path:
     assert b"Index of" not in body and b"book.yaml" not in body
 
 
-def test_ctrl_c_stops_cleanly(build: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_stops_cleanly(build: Path, stop: signal.Signals) -> None:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "book", "serve", "--build", str(build), "--port", str(port)],
@@ -136,7 +137,7 @@ def test_ctrl_c_stops_cleanly(build: Path) -> None:
     for _ in range(3):
         process.stdout.readline()
     assert _get(port, "/opds.xml")[0] == 200
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "stopped" in out
