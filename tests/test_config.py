@@ -110,3 +110,16 @@ def test_bad_values_are_c003_at_their_line_never_a_crash(tmp_path: Path, text: s
 def test_yaml_timestamps_become_w3cdtf(tmp_path: Path) -> None:
     config, reporter = config_for(tmp_path, "date: 2024-05-01 10:30:00\n")
     assert not reporter.diagnostics and config.date == "2024-05-01T10:30:00Z"  # type: ignore[attr-defined]
+
+
+def test_toc_depth_is_1_to_3_and_defaults_to_2(tmp_path: Path) -> None:
+    config, reporter = config_for(tmp_path, "title: T\n")
+    assert config.toc_depth == 2  # type: ignore[attr-defined]
+    config, reporter = config_for(tmp_path, "toc_depth: 3\n")
+    assert not reporter.diagnostics and config.toc_depth == 3  # type: ignore[attr-defined]
+    for bad in ("4", "0", "two", "true", "2.5"):
+        config, reporter = config_for(tmp_path, f"title: T\n\ntoc_depth: {bad}\n")
+        [d] = reporter.diagnostics
+        assert d.code == "C003" and d.location is not None and d.location.line == 3
+        assert "1, 2 or 3" in d.message and "Kindle shows 2" in d.message
+        assert config.toc_depth == 2  # type: ignore[attr-defined]
