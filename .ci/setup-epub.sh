@@ -25,6 +25,15 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+# DAISY Ace 1.4 needs Node.js 20 or newer; Debian bookworm ships 18. The npm registry's `node`
+# package brings a Node 20 binary into .tools/node_modules/.bin, where book check runs Ace from.
+node_major() { "$1" --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/'; }
+if (( $(node_major node || echo 0) < 20 )) && (( $(node_major "$TOOLS/node_modules/.bin/node" || echo 0) < 20 )); then
+    mkdir -p "$(readlink -m "$TOOLS")"
+    [[ -f "$TOOLS/package.json" ]] || echo '{"private": true}' >"$TOOLS/package.json"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "node@20"
+fi
+
 # Ace drives Debian's Chromium through puppeteer: never download a browser of its own.
 export PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1
 if [[ ! -x "$TOOLS/node_modules/.bin/ace-cli" ]] \
@@ -33,4 +42,5 @@ if [[ ! -x "$TOOLS/node_modules/.bin/ace-cli" ]] \
     [[ -f "$TOOLS/package.json" ]] || echo '{"private": true}' >"$TOOLS/package.json"
     npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ACE_VERSION"
 fi
-echo "DAISY Ace $("$TOOLS/node_modules/.bin/ace-cli" --version) in .tools/"
+PATH="$TOOLS/node_modules/.bin:$PATH" # the Node 20 installed above, if any
+echo "DAISY Ace $("$TOOLS/node_modules/.bin/ace-cli" --version) on Node $(node --version) in .tools/"

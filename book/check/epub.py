@@ -174,13 +174,43 @@ def ace_findings(report: dict[str, Any]) -> list[str]:
     return findings
 
 
+def node_version(node: str) -> int:
+    """The major version of the Node.js at `node`, 0 when it does not run."""
+    try:
+        out = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    major = out.strip().lstrip("v").split(".")[0]
+    return int(major) if major.isdigit() else 0
+
+
+# DAISY Ace 1.4 declares `"engines": {"node": ">=20.0.0"}`; on Node 18 (Debian bookworm's) it fails.
+ACE_MIN_NODE = 20
+
+
 def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
     ace = find_ace()
-    if ace is None or shutil.which("node") is None:
+    # Ace's launcher runs `env node`: a Node beside it (what setup-epub.sh installs into .tools/
+    # when the system's is too old) comes first on its PATH.
+    search_path = os.pathsep.join([str(ace.parent), os.environ.get("PATH", "")]) if ace else ""
+    node = shutil.which("node", path=search_path) if ace else shutil.which("node")
+    if ace is None or node is None:
         missing = "DAISY Ace" if ace is None else "Node.js"
         reporter.report(
             "E005",
             f"accessibility check skipped: {missing} is not installed (run .ci/setup-epub.sh to install it)",
+            where,
+        )
+        return
+    version = node_version(node)
+    if version < ACE_MIN_NODE:
+        reporter.report(
+            "E005",
+            f"accessibility check skipped: DAISY Ace needs Node.js {ACE_MIN_NODE} or newer, and {node} "
+            f"is version {version or 'unknown'} (run .ci/setup-epub.sh, which installs Node "
+            f"{ACE_MIN_NODE} beside Ace)",
             where,
         )
         return
@@ -191,6 +221,7 @@ def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
     # Ace drives the system Chromium; it already launches it with --no-sandbox (needed as root).
     env = {
         **os.environ,
+        "PATH": search_path,
         "PUPPETEER_EXECUTABLE_PATH": browser,
         "PUPPETEER_SKIP_DOWNLOAD": "1",
         "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": "1",

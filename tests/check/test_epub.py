@@ -144,7 +144,7 @@ def test_missing_ace_is_a_warning_saying_it_was_skipped(
 
 
 def test_missing_java_is_E004(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check.shutil, "which", lambda name: None)
+    monkeypatch.setattr(check.shutil, "which", lambda name, path=None: None)
     reporter = Reporter()
     check.run_epubcheck(tmp_path / "x.epub", HERE, reporter)
     [d] = reporter.diagnostics
@@ -157,7 +157,7 @@ def test_ace_that_cannot_run_is_E004(tmp_path: Path, monkeypatch: pytest.MonkeyP
     fake.chmod(0o755)
     monkeypatch.setattr(check, "find_ace", lambda: fake)
     monkeypatch.setattr(check, "find_browser", lambda: "/bin/true")
-    monkeypatch.setattr(check.shutil, "which", lambda name: "/usr/bin/node")
+    monkeypatch.setattr(check.shutil, "which", lambda name, path=None: "/usr/bin/node")
     reporter = Reporter()
     check.run_ace(tmp_path / "x.epub", HERE, reporter)
     [d] = reporter.diagnostics
@@ -197,3 +197,38 @@ def test_nothing_built_is_E007(sample_source: Path, tmp_path: Path) -> None:
     run_checks(book, config, tmp_path / "empty", reporter)
     assert [d.code for d in reporter.errors] == ["E007"]
     assert "make epub" in reporter.errors[0].message
+
+
+def test_ace_on_a_node_older_than_20_is_skipped_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Debian bookworm's Node is 18 and Ace 1.4 needs 20: say so instead of failing obscurely.
+    # The Node beside Ace (what setup-epub.sh installs into .tools/) is the one that counts.
+    bin_dir = tmp_path / "node_modules" / ".bin"
+    bin_dir.mkdir(parents=True)
+    for name, script in (("ace-cli", "exit 0"), ("node", "echo v18.19.0")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{script}\n")
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setattr(check, "find_ace", lambda: bin_dir / "ace-cli")
+    reporter = Reporter()
+    check.run_ace(tmp_path / "x.epub", HERE, reporter)
+    [d] = reporter.diagnostics
+    assert d.code == "E005" and "Node.js 20 or newer" in d.message and "version 18" in d.message
+    assert str(bin_dir / "node") in d.message and "setup-epub.sh" in d.message
+
+
+def test_ace_runs_with_the_node_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "node_modules" / ".bin"
+    bin_dir.mkdir(parents=True)
+    seen = tmp_path / "ace-path.txt"
+    (bin_dir / "node").write_text("#!/bin/sh\necho v20.20.2\n")
+    # A stand-in Ace that records which node its `env node` would run, then writes no report.
+    (bin_dir / "ace-cli").write_text(f"#!/bin/sh\ncommand -v node > {seen}\nexit 2\n")
+    for name in ("node", "ace-cli"):
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setattr(check, "find_ace", lambda: bin_dir / "ace-cli")
+    monkeypatch.setattr(check, "find_browser", lambda: "/usr/bin/true")
+    reporter = Reporter()
+    check.run_ace(tmp_path / "x.epub", HERE, reporter)
+    assert seen.read_text().strip() == str(bin_dir / "node")
+    assert [d.code for d in reporter.diagnostics] == ["E004"]  # no report: Ace could not run
