@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from book.cache import Cache, code_digest, digest, files_digest
 from book.config import confine, load_config
-from book.diagnostics import Diagnostic, Reporter, Severity
-from book.ir import SourceLocation
+from book.diagnostics import Diagnostic, Reporter
 from book.readers import discover
 from book.resources import style_files
 
@@ -64,25 +64,28 @@ def _stamp(path: Path) -> list[int]:
 
 def lookup(build_dir: Path, command: str, key: str) -> BuildRecord | None:
     """The record of the last build of `command` if its key matches and its outputs are untouched."""
-    data = Cache(build_dir, "builds").get_json(command)
-    if not data or data.get("key") != key:
+    record = Cache(build_dir, "builds").get_json(command, _record)
+    if record is None or record[0] != key:
         return None
-    outputs = [Path(p) for p in data["outputs"]]
+    _, outputs, stamps, diagnostics = record
     try:
-        if [_stamp(p) for p in outputs] != data["stamps"]:
+        if [_stamp(p) for p in outputs] != stamps:
             return None
     except OSError:
         return None
-    diagnostics = [
-        Diagnostic(
-            d["code"],
-            Severity[d["severity"].upper()],
-            d["message"],
-            SourceLocation(d["file"], d["line"] or 0, d["column"] or 0) if d["file"] is not None else None,
-        )
-        for d in data["diagnostics"]
-    ]
     return BuildRecord(outputs, diagnostics)
+
+
+def _record(data: Any) -> tuple[str, list[Path], list[list[int]], list[Diagnostic]]:
+    """A stored record as (key, outputs, stamps, diagnostics); ValueError for what `store` did not write."""
+    if type(data) is not dict or data.keys() != {"key", "outputs", "stamps", "diagnostics"}:
+        raise ValueError("not a build record")
+    key, outputs, stamps, diagnostics = data["key"], data["outputs"], data["stamps"], data["diagnostics"]
+    if type(key) is not str or type(outputs) is not list or not all(type(p) is str for p in outputs):
+        raise ValueError("not a build record")
+    if type(stamps) is not list or type(diagnostics) is not list:
+        raise ValueError("not a build record")
+    return key, [Path(p) for p in outputs], stamps, [Diagnostic.from_dict(d) for d in diagnostics]
 
 
 def store(

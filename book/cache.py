@@ -6,11 +6,10 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from book.output import atomic_write
 from book.resources import PACKAGE_DIR
@@ -77,8 +76,23 @@ def enabled() -> bool:
     return os.environ.get("BOOK_NO_CACHE", "") in ("", "0")
 
 
+# Cache entries are data, never code: JSON values read back by decoders that accept only what this
+# version wrote. Every entry carries this format version; any entry that is corrupt, truncated,
+# foreign or of another version is a miss, rebuilt and overwritten, never an error.
+FORMAT_VERSION = 1
+# What reading an entry that is not ours can raise: bad UTF-8 or JSON (ValueError, which also covers
+# ir.DataError and the decoders' own checks) and JSON nested deeper than Python parses (RecursionError).
+NOT_AN_ENTRY = (ValueError, RecursionError)
+
+T = TypeVar("T")
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
 class Cache:
-    """Bytes stored by key in one folder; a miss is None, a write is atomic."""
+    """Files stored by key in one folder: raw bytes or versioned JSON; a miss is None, a write is atomic."""
 
     def __init__(self, build_dir: Path, namespace: str) -> None:
         self.root = build_dir / ".cache" / namespace
@@ -99,48 +113,82 @@ class Cache:
             # Not fsynced: a lost cache entry after a crash only costs a rebuild of that piece.
             atomic_write(self._path(key), data, durable=False)
 
-    def get_json(self, key: str) -> Any:
+    def get_json(self, key: str, decode: Callable[[Any], T] = _identity) -> T | None:
+        """The value `put_json` stored, passed through `decode` (which raises ValueError on a value
+        that is not what it expects); None when missing or not a valid entry of this version."""
         data = self.get(key)
-        return json.loads(data) if data is not None else None
+        if data is None:
+            return None
+        try:
+            entry = json.loads(data)
+            if type(entry) is not dict or entry.keys() != {"version", "value"}:
+                return None
+            if entry["version"] != FORMAT_VERSION:
+                return None
+            return decode(entry["value"])
+        except NOT_AN_ENTRY:
+            return None
 
     def put_json(self, key: str, value: Any) -> None:
-        self.put(key, json.dumps(value, sort_keys=True).encode("utf-8"))
+        entry = {"version": FORMAT_VERSION, "value": value}
+        self.put(key, json.dumps(entry, sort_keys=True).encode("utf-8"))
 
 
 class Bundle:
-    """Many small cached values in one file: read whole on first use, written whole by `save()`.
+    """Many small cached JSON values in one file, read on first use, written whole by `save()`.
 
     One file instead of one per entry: a thousand chapters cost one read and one write, not a
-    thousand. `save()` keeps only the entries this build used, so the bundle never grows stale.
+    thousand. It is a text file of one entry per line, `KEY<tab>VERSION<tab>JSON`, with the JSON
+    ASCII-only (so no line break inside it). Entries are parsed only when asked for, and those not
+    asked for again are written back as the same bytes, never decoded and re-encoded.
+    `save()` keeps only the entries this build used, so the bundle never grows stale.
     """
 
     def __init__(self, build_dir: Path, namespace: str) -> None:
-        self.path = build_dir / ".cache" / f"{namespace}.pickle"
-        self._old: dict[str, Any] | None = None
-        self._used: dict[str, Any] = {}
+        self.path = build_dir / ".cache" / f"{namespace}.bundle"
+        self._old: dict[str, bytes] | None = None
+        self._used: dict[str, bytes] = {}
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> dict[str, bytes]:
         if self._old is None:
+            self._old = {}
             try:
-                with open(self.path, "rb") as handle:
-                    loaded = pickle.load(handle)
-                self._old = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # missing, truncated or from another version: start empty
-                self._old = {}
+                text = self.path.read_bytes()
+            except OSError:  # missing or unreadable: an empty cache
+                return self._old
+            version = str(FORMAT_VERSION).encode()
+            for line in text.split(b"\n"):
+                fields = line.split(b"\t", 2)
+                if len(fields) == 3 and fields[1] == version:
+                    self._old[fields[0].decode("ascii", "replace")] = fields[2]
         return self._old
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, decode: Callable[[Any], T] = _identity) -> T | None:
+        """The value stored under `key`, passed through `decode` (which raises ValueError on a value
+        it does not expect: e.g. ir.from_data); None on a miss or an entry that is not valid."""
         if not enabled():
             return None
-        value = self._load().get(key)
-        if value is not None:
-            self._used[key] = value
+        raw = self._load().get(key)
+        if raw is None:
+            return None
+        try:
+            value = decode(json.loads(raw))
+        except NOT_AN_ENTRY:
+            return None
+        self._used[key] = raw
         return value
 
     def put(self, key: str, value: Any) -> None:
+        """Store a JSON-able value (lists, dicts with string keys, strings, numbers, booleans, None)."""
         if enabled():
-            self._used[key] = value
+            # Keys are digests: nothing in one can break the line format.
+            if not (key.isascii() and key.isalnum()):
+                raise ValueError(f"a cache key must be letters and digits: {key!r}")
+            self._used[key] = json.dumps(value, separators=(",", ":")).encode("ascii")
 
     def save(self) -> None:
-        if enabled() and self._used.keys() != self._load().keys():
-            atomic_write(self.path, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        if not enabled() or self._used == self._load():
+            return
+        version = str(FORMAT_VERSION).encode()
+        lines = [b"%s\t%s\t%s\n" % (key.encode(), version, raw) for key, raw in self._used.items()]
+        atomic_write(self.path, b"".join(lines), durable=False)

@@ -157,6 +157,23 @@ class Diagnostic:
             "column": loc.column if loc and loc.column else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: object) -> Diagnostic:
+        """The diagnostic `as_dict` gave as `data` (from the build cache); ValueError for anything else."""
+        if not isinstance(data, dict) or data.keys() != _DICT_KEYS:
+            raise ValueError(f"not a diagnostic: {data!r:.60}")
+        code, severity, message, path, line, column = (data[key] for key in _DICT_KEYS_ORDER)
+        if not (isinstance(code, str) and code in CODES and isinstance(message, str)):
+            raise ValueError(f"not a diagnostic: {data!r:.60}")
+        if severity not in _SEVERITIES:
+            raise ValueError(f"not a severity: {severity!r:.60}")
+        location = None
+        if path is not None:
+            if not isinstance(path, str) or not all(n is None or type(n) is int for n in (line, column)):
+                raise ValueError(f"not a location: {data!r:.60}")
+            location = SourceLocation(path, line or 0, column or 0)
+        return cls(code, _SEVERITIES[severity], message, location)
+
     def github_annotation(self) -> str:
         """A GitHub Actions workflow command, escaped as the runner expects."""
         command = "error" if self.severity == Severity.ERROR else "warning"
@@ -182,6 +199,11 @@ def one_line(text: str) -> str:
         lambda m: LINE_BREAK_ESCAPES.get(m.group()) or m.group().encode("unicode_escape").decode("ascii"),
         text,
     )
+
+
+_DICT_KEYS_ORDER = ("code", "severity", "message", "file", "line", "column")
+_DICT_KEYS = set(_DICT_KEYS_ORDER)
+_SEVERITIES = {str(severity): severity for severity in Severity}
 
 
 def _escape(text: str, property_value: bool = False) -> str:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -179,20 +184,212 @@ class Book:
         return tuple(note for chapter in self.chapters for note in chapter.notes)
 
 
-# --- dump ------------------------------------------------------------------------
+# --- data: the IR as JSON-able values and back ------------------------------------
+#
+# Every node is a dict tagged with its type name ({"type": "Paragraph", ...}, fields in declaration
+# order), tuples are lists and datetimes ISO 8601 strings. `from_data` is the exact inverse of
+# `to_data` and accepts nothing else: it is how the build cache and `book manifest --ir` read the IR
+# back, so whatever it is given (a corrupt or foreign cache entry, a hand-edited dump) either decodes
+# to well-typed nodes or raises DataError, never anything else. Both directions are compiled once per
+# type from the type hints, so a thousand cached chapters decode in a fraction of a second.
+
+NODE_TYPES: tuple[type, ...] = (
+    SourceLocation,
+    Text,
+    NoteRef,
+    Paragraph,
+    SectionHeading,
+    SceneBreak,
+    Note,
+    StripReport,
+    Chapter,
+    Metadata,
+    Wording,
+    Book,
+)
+# The plain values a field may hold, type-checked exactly (a bool is no int, an int no float).
+PRIMITIVES = (str, int, bool)
+
+
+class DataError(ValueError):
+    """The data is not the IR as `to_data` writes it."""
+
+
+Encode = Callable[[Any], Any]
+Decode = Callable[[Any], Any]
+
+
+def _fail(expected: str, value: Any) -> NoReturn:
+    raise DataError(f"expected {expected}, found {_preview(value)}")
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _primitive(kind: type) -> Decode:
+    def decode(value: Any) -> Any:
+        if type(value) is not kind:
+            _fail(kind.__name__, value)
+        return value
+
+    return decode
+
+
+def _optional(inner: Decode) -> Decode:
+    return lambda value: None if value is None else inner(value)
+
+
+def _datetime(value: Any) -> dt.datetime:
+    if type(value) is not str:
+        _fail("an ISO 8601 date and time", value)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        _fail("an ISO 8601 date and time", value)
+    if parsed.isoformat() != value:  # only the form to_data writes: the inverse is exact
+        _fail("a date and time as datetime.isoformat() writes it", value)
+    return parsed
+
+
+def _sequence(item: Decode | None, kind: type | None) -> Decode:
+    """A list → a tuple; items decoded by `item`, or only type-checked against `kind` (faster)."""
+
+    def decode(value: Any) -> tuple[Any, ...]:
+        if type(value) is not list:
+            _fail("a list", value)
+        if item is not None:
+            return tuple(map(item, value))
+        for element in value:
+            if type(element) is not kind:
+                _fail(kind.__name__ if kind else "?", element)
+        return tuple(value)
+
+    return decode
+
+
+def _tagged(members: tuple[type, ...]) -> Decode:
+    """A node of one of `members`, chosen by its "type" tag."""
+    by_tag = {cls.__name__: cls for cls in members}
+    names = " or ".join(by_tag)
+
+    def decode(value: Any) -> Any:
+        if type(value) is not dict:
+            _fail(names, value)
+        tag = value.get("type")
+        cls = by_tag.get(tag) if type(tag) is str else None
+        if cls is None:
+            _fail(names, value)
+        return _DECODERS[cls](value)
+
+    return decode
+
+
+def _fixed(items: tuple[Decode, ...]) -> Decode:
+    """A list of exactly len(items) values → a tuple, each decoded by its own item decoder."""
+
+    def decode(value: Any) -> tuple[Any, ...]:
+        if type(value) is not list or len(value) != len(items):
+            _fail(f"a list of {len(items)}", value)
+        return tuple(item(element) for item, element in zip(items, value, strict=True))
+
+    return decode
+
+
+def _field_decoder(hint: Any) -> Decode:
+    if hint in PRIMITIVES:
+        return _primitive(hint)
+    if hint is dt.datetime:
+        return _datetime
+    if hint in NODE_TYPES:
+        return _tagged((hint,))
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) and len(args) == 2 and args[1] is type(None):
+        return _optional(_field_decoder(args[0]))
+    if isinstance(hint, types.UnionType) and all(a in NODE_TYPES for a in args):
+        return _tagged(args)
+    if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        return _sequence(None, item) if item in PRIMITIVES else _sequence(_field_decoder(item), None)
+    if typing.get_origin(hint) is tuple and Ellipsis not in args:
+        return _fixed(tuple(_field_decoder(arg) for arg in args))
+    raise TypeError(f"the IR has a field type that from_data cannot decode: {hint!r}")
+
+
+def _node_decoder(cls: type) -> Decode:
+    name = cls.__name__
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        raise TypeError(
+            f"{name}: from_data fills __dict__ directly, so IR types have no __post_init__ or slots"
+        )
+    hints = typing.get_type_hints(cls)
+    # Per field: a str or int is type-checked inline, anything else goes to its decoder (the hot path).
+    fields: list[tuple[str, type, Decode | None]] = [
+        (f.name, hints[f.name], None if hints[f.name] in PRIMITIVES else _field_decoder(hints[f.name]))
+        for f in dataclasses.fields(cls)
+    ]
+    size = len(fields) + 1
+    new = object.__new__
+    set_dict = object.__setattr__
+
+    def decode(value: Any) -> Any:
+        # The right size, the tag and every field (value[key] raises KeyError): exactly these keys.
+        if type(value) is not dict or len(value) != size or value.get("type") != name:
+            _fail(f"a {name} with exactly the fields {[key for key, _, _ in fields]}", value)
+        attributes = {}
+        for key, kind, decode_field in fields:
+            item = value[key]
+            if decode_field is not None:
+                item = decode_field(item)
+            elif type(item) is not kind:
+                _fail(f"{name}.{key} to be {kind.__name__}", item)
+            attributes[key] = item
+        node: Any = new(cls)
+        # What the frozen dataclass's __init__ would do, minus a setattr call per field.
+        set_dict(node, "__dict__", attributes)
+        return node
+
+    return decode
+
+
+def _node_encoder(cls: type) -> Encode:
+    name = cls.__name__
+    fields = [f.name for f in dataclasses.fields(cls)]
+
+    def encode(node: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": name}
+        values = node.__dict__
+        for key in fields:
+            data[key] = _plain(values[key])
+        return data
+
+    return encode
 
 
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {"type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            data[f.name] = _plain(getattr(value, f.name))
-        return data
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    encode = _ENCODERS.get(kind)
+    if encode is not None:
+        return encode(value)
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {"type": kind.__name__}
+        for f in dataclasses.fields(value):
+            data[f.name] = _plain(getattr(value, f.name))
+        return data
     return value
+
+
+_ENCODERS: dict[type, Encode] = {cls: _node_encoder(cls) for cls in NODE_TYPES}
+_DECODERS: dict[type, Decode] = {}
+_DECODERS.update((cls, _node_decoder(cls)) for cls in NODE_TYPES)
+_ANY_NODE = _tagged(NODE_TYPES)
 
 
 def to_data(value: Any) -> Any:
@@ -200,6 +397,34 @@ def to_data(value: Any) -> Any:
     return _plain(value)
 
 
+@typing.overload
+def from_data(data: Any) -> Any: ...
+
+
+@typing.overload
+def from_data(data: Any, expected: type[T]) -> T: ...
+
+
+def from_data(data: Any, expected: type | None = None) -> Any:
+    """The node `to_data` wrote as `data` (of type `expected` when given); DataError for anything else."""
+    decode = _ANY_NODE if expected is None else _DECODERS.get(expected)
+    if decode is None:
+        raise TypeError(f"{expected!r} is not an IR node type")
+    try:
+        return decode(data)
+    except KeyError as missing:  # a node of the right size without one of its fields
+        raise DataError(f"a node has no field {missing}") from None
+
+
 def dump(book: Book) -> str:
     """A stable JSON text of the whole IR, for tests and `book manifest --ir`."""
     return json.dumps(to_data(book), ensure_ascii=False, indent=1, sort_keys=False)
+
+
+def load(text: str | bytes) -> Book:
+    """The Book that `dump` wrote (pandoc's JSON AST round trip); DataError for any other text."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataError(f"not JSON: {exc}") from None
+    return from_data(data, Book)

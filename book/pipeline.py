@@ -6,13 +6,14 @@ import datetime as dt
 import os
 import uuid
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from book import progress
 from book.cache import Bundle, code_digest, digest
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
-from book.ir import Book, Chapter, Metadata, SourceLocation, Wording
+from book.ir import Book, Chapter, Metadata, SourceLocation, Wording, from_data, to_data
 from book.readers import discover, read_chapters
 from book.transforms.notes import number_notes
 from book.transforms.order import order
@@ -127,13 +128,21 @@ def typeset(
     with progress.stage("typography", len(chapters)) as bar:
         for chapter in chapters:
             key = digest(chapter.sha256, chapter.location.path, language, "\n".join(elisions), code)
-            done: Chapter | None = cache.get(key) if cache else None
+            done = cache.get(key, partial(_typeset_from_data, read=chapter)) if cache else None
             if done is None:
                 done = typeset_chapter(chapter, language, elisions)
                 if cache:
-                    cache.put(key, done)
+                    cache.put(key, to_data(done))
             out.append(done)
             bar.advance()
     if cache:
         cache.save()
     return out
+
+
+def _typeset_from_data(value: object, read: Chapter) -> Chapter:
+    """A cached typeset chapter, which must be of the same file as `read`; ValueError for anything else."""
+    done = from_data(value, Chapter)
+    if (done.sha256, done.location.path) != (read.sha256, read.location.path):
+        raise ValueError("a typeset chapter of another file")
+    return done

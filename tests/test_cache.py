@@ -1,13 +1,19 @@
-"""Incremental builds: a no-op is skipped, any changed input rebuilds, and cached output equals uncached."""
+"""Incremental builds: a no-op is skipped, any changed input rebuilds, cached output equals uncached,
+and the cache holds only data: a planted or corrupt entry is a miss, never code and never a crash."""
 
 from __future__ import annotations
 
+import json
+import pickle
+import random
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from book.cache import Bundle
 from book.cli import main
 
 EPOCH = "1700000000"
@@ -117,3 +123,193 @@ def test_adding_a_chapter_reuses_the_compressed_chapters_and_equals_a_cold_build
     monkeypatch.setenv("BOOK_NO_CACHE", "1")
     assert epub(source, tmp_path / "cold", capsys)[0] == 0
     assert (tmp_path / "cold" / "synthetic-saga.epub").read_bytes() == incremental
+
+
+# --- the cache holds data, never code ------------------------------------------------------------
+
+BUNDLES = ("chapters", "typeset", "epub-chapters", "epub-deflated")
+# Every file name a cache reader has ever opened: the pickles of old versions, and today's bundles
+# and JSON records (the no-op record of `epub` is builds/ep/epub).
+PLANTED = (
+    *(f"{name}.pickle" for name in BUNDLES),
+    *(f"{name}.bundle" for name in BUNDLES),
+    "builds/ep/epub",
+    "builds/pd/pdf",
+)
+
+
+class Plant:
+    """A pickle whose unpickling creates `marker`: what a poisoned CI cache could hold."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def hostile_pickle(marker: Path) -> bytes:
+    payload = pickle.dumps(Plant(marker))
+    pickle.loads(payload).close()  # the payload does run when unpickled...
+    assert marker.exists()
+    marker.unlink()  # ...so a build that unpickles it would leave the marker
+    return payload
+
+
+def cold_epub(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> bytes:
+    with monkeypatch.context() as m:
+        m.setenv("BOOK_NO_CACHE", "1")
+        assert epub(source, tmp_path / "cold", capsys)[0] == 0
+    return (tmp_path / "cold" / "time-slip-reiwa-japan.epub").read_bytes()
+
+
+def test_a_planted_pickle_is_never_run(
+    sample_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "pwned"
+    payload = hostile_pickle(marker)
+    build = tmp_path / "build"
+    for name in PLANTED:
+        (build / ".cache" / name).parent.mkdir(parents=True, exist_ok=True)
+        (build / ".cache" / name).write_bytes(payload)
+    code, out, err = epub(sample_source, build, capsys)
+    assert code == 0 and "wrote" in out, err
+    assert not marker.exists()
+    assert (build / "time-slip-reiwa-japan.epub").read_bytes() == cold_epub(
+        sample_source, tmp_path, capsys, monkeypatch
+    )
+    # the same payload over every file a warm build left, after an edit so that every cache is read
+    for path in cache_files(build):
+        path.write_bytes(payload)
+    chapter = next(sample_source.glob("001_*.txt"))
+    chapter.write_text(chapter.read_text() + "\n")
+    code, out, err = epub(sample_source, build, capsys)
+    assert code == 0 and "wrote" in out, err
+    assert not marker.exists()
+
+
+def cache_files(build: Path) -> list[Path]:
+    files = sorted(p for p in (build / ".cache").rglob("*") if p.is_file())
+    assert files
+    return files
+
+
+def _random(path: Path) -> None:
+    path.write_bytes(random.Random(str(path)).randbytes(max(64, path.stat().st_size)))
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _json_entry(path: Path) -> bool:
+    """A cache file holding one JSON entry (not a bundle, not a PDF part's bytes)."""
+    return path.suffix != ".bundle" and path.read_bytes().startswith(b"{")
+
+
+def _wrong_version(path: Path) -> None:
+    if path.suffix == ".bundle":  # KEY<tab>VERSION<tab>JSON lines
+        lines = [line.split(b"\t") for line in path.read_bytes().splitlines()]
+        path.write_bytes(b"".join(b"%s\t999\t%s\n" % (key, value) for key, _, value in lines))
+    elif _json_entry(path):
+        entry = json.loads(path.read_bytes())
+        path.write_text(json.dumps({**entry, "version": 999}))
+
+
+def _foreign(path: Path) -> None:
+    """Entries of the right version and key whose values are some other cache's (or nothing like any)."""
+    if path.suffix == ".bundle":
+        others = {"chapters": "epub-chapters", "typeset": "chapters", "epub-chapters": "epub-deflated"}
+        other = others.get(path.stem, "typeset")
+        values = [
+            line.split(b"\t")[2] for line in (path.parent / f"{other}.bundle").read_bytes().splitlines()
+        ]
+        lines = [line.split(b"\t")[:2] for line in path.read_bytes().splitlines()]
+        path.write_bytes(b"".join(b"%s\t%s\t%s\n" % (k, v, values[0]) for k, v in lines))
+    elif _json_entry(path):
+        entry = json.loads(path.read_bytes())
+        path.write_text(json.dumps({**entry, "value": [entry["value"], {"type": "Text", "text": 1}]}))
+
+
+def _swapped(path: Path) -> None:
+    """Entries holding another entry's value: valid data, of another chapter, document or cache."""
+    if path.suffix == ".bundle":
+        lines = [line.split(b"\t") for line in path.read_bytes().splitlines()]
+        values = [lines[0][2]] * len(lines)  # all the first entry's (a rotation would only reorder chapters)
+        path.write_bytes(
+            b"".join(b"%s\t%s\t%s\n" % (*line[:2], value) for line, value in zip(lines, values, strict=True))
+        )
+    elif _json_entry(path):
+        cache = next(folder for folder in path.parents if folder.name == ".cache")
+        other = next(p for p in cache_files(cache.parent) if p != path and _json_entry(p))
+        value = json.loads(other.read_bytes())["value"]
+        path.write_text(json.dumps({**json.loads(path.read_bytes()), "value": value}))
+
+
+CORRUPTIONS = [_random, _truncated, _wrong_version, _foreign, _swapped]
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
+def test_a_corrupt_cache_is_a_miss(
+    corrupt: Callable[[Path], None],
+    sample_source: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (sample_source / "book.yaml").write_text("title: Time Slip Reiwa Japan\n")  # a warning to replay
+    build = tmp_path / "build"
+    assert epub(sample_source, build, capsys)[0] == 0
+    files = cache_files(build)
+    assert {p.name for p in files} >= {f"{name}.bundle" for name in BUNDLES} | {"epub"}
+    for path in files:
+        corrupt(path)
+    code, out, err = epub(sample_source, build, capsys)
+    assert code == 0 and "wrote" in out and "internal error" not in err, err
+    assert "warning[M002]" in err
+    assert (build / "time-slip-reiwa-japan.epub").read_bytes() == cold_epub(
+        sample_source, tmp_path, capsys, monkeypatch
+    )
+    # the misses were rebuilt and stored again: the next build is a no-op
+    assert "up to date" in epub(sample_source, build, capsys)[1]
+
+
+def test_no_pickle_in_the_package() -> None:
+    package = Path(__file__).resolve().parent.parent / "book"
+    hits = [p for p in package.rglob("*") if p.is_file() and b"pickle" in p.read_bytes().lower()]
+    assert hits == []
+
+
+# --- Bundle: many JSON values in one file ----------------------------------------------------------
+
+
+def test_a_bundle_keeps_what_a_build_used(tmp_path: Path) -> None:
+    bundle = Bundle(tmp_path, "things")
+    bundle.put("a1", {"x": [1, "é", None, True]})
+    bundle.put("b2", "\udcff lone surrogate")
+    bundle.save()
+    again = Bundle(tmp_path, "things")
+    assert again.get("a1") == {"x": [1, "é", None, True]} and again.get("zz") is None
+    again.save()  # used only a1: b2 is dropped
+    third = Bundle(tmp_path, "things")
+    assert third.get("b2") is None and third.get("a1") == {"x": [1, "é", None, True]}
+    stamp = third.path.stat().st_mtime_ns
+    third.save()  # nothing changed: not rewritten
+    assert third.path.stat().st_mtime_ns == stamp
+
+
+def test_a_bundle_entry_its_decoder_refuses_is_a_miss(tmp_path: Path) -> None:
+    bundle = Bundle(tmp_path, "things")
+    bundle.put("a1", [1, 2])
+    bundle.save()
+
+    def refuse(value: object) -> object:
+        raise ValueError("not mine")
+
+    again = Bundle(tmp_path, "things")
+    assert again.get("a1", refuse) is None
+    assert again.get("a1", lambda value: tuple(value)) == (1, 2)
+    with pytest.raises(ValueError):
+        again.put("a\tb", 1)  # a key could otherwise break the line format

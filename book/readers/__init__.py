@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
 from book import progress
 from book.cache import Bundle, code_digest, digest
 from book.config import Config, confine
 from book.diagnostics import Diagnostic, Reporter, display_path
-from book.ir import Chapter, SourceLocation
+from book.ir import Chapter, SourceLocation, from_data, to_data
 from book.readers.site_export import read_chapter
 
 CHAPTER_SUFFIXES = (".txt",)
@@ -56,11 +59,32 @@ def _read_one(path: Path, config: Config, reporter: Reporter, cache: Bundle | No
         return None
     # Reading depends only on the file's bytes, the path it is shown by and the reader's code.
     key = digest(data, shown, code_digest("readers/*.py"))
-    cached: tuple[Chapter | None, list[Diagnostic]] | None = cache.get(key) if cache else None
+    cached = cache.get(key, partial(_from_data, data=data, shown=shown)) if cache else None
     if cached is None:
         local = Reporter()
         cached = (read_chapter(data, shown, local), local.diagnostics)
         if cache:
-            cache.put(key, cached)
+            cache.put(key, _to_data(*cached))
     reporter.extend(cached[1])
     return cached[0]
+
+
+def _to_data(chapter: Chapter | None, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """What reading one file gave, as a cache entry: the chapter (None if unreadable) and diagnostics."""
+    return {"chapter": to_data(chapter), "diagnostics": [d.as_dict() for d in diagnostics]}
+
+
+def _from_data(value: Any, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]]:
+    """The inverse of `_to_data` for the file `data` shown as `shown`; ValueError for anything else
+    (an entry `_to_data` did not write, or one of another file's)."""
+    if type(value) is not dict or value.keys() != {"chapter", "diagnostics"}:
+        raise ValueError("not a read chapter")
+    if type(value["diagnostics"]) is not list:
+        raise ValueError("not a list of diagnostics")
+    chapter = None if value["chapter"] is None else from_data(value["chapter"], Chapter)
+    diagnostics = [Diagnostic.from_dict(d) for d in value["diagnostics"]]
+    if chapter is not None and (chapter.sha256, chapter.location.path) != (sha256(data).hexdigest(), shown):
+        raise ValueError("a chapter read from another file")
+    if any(d.location is None or d.location.path != shown for d in diagnostics):
+        raise ValueError("diagnostics of another file")
+    return chapter, diagnostics

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from book import progress
@@ -25,6 +27,7 @@ from book.writers.epub.cover import (
 from book.writers.epub.documents import (
     Document,
     chapter_document,
+    chapter_file,
     cover_document,
     endnote_group,
     endnotes_document,
@@ -45,12 +48,30 @@ def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
         "cover", code_digest("writers/epub/cover.py"), meta.title, meta.subtitle or "", *meta.authors, *stamps
     )
     cache = Cache(build_dir, "epub-cover")
-    data = cache.get(key)
+    data = cache.get_json(key, _png)
     if data is not None:
         return CoverImage(data, GENERATED_COVER, "image/png")
     cover = generate_cover(meta)
-    cache.put(key, cover.data)
+    cache.put_json(key, base64.b64encode(cover.data).decode("ascii"))
     return cover
+
+
+def _document(value: object, file_name: str) -> Document:
+    """A cached chapter document, which must be the one named `file_name`; ValueError for anything else."""
+    document = Document.from_data(value)
+    if document.file_name != file_name:
+        raise ValueError("the document of another chapter")
+    return document
+
+
+def _png(value: object) -> bytes:
+    """A kept cover: base64 of a PNG; ValueError for anything else."""
+    if type(value) is not str:
+        raise ValueError("not a kept cover")
+    data = base64.b64decode(value, validate=True)
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError("not a PNG")
+    return data
 
 
 def _cover(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> CoverImage | None:
@@ -86,10 +107,10 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[lis
                 "\n".join(config.elisions),
                 code,
             )
-            document: Document | None = cache.get(key)
+            document = cache.get(key, partial(_document, file_name=chapter_file(chapter)))
             if document is None:
                 document = chapter_document(book, chapter)
-                cache.put(key, document)
+                cache.put(key, document.to_data())
             documents.append(document)
             if chapter.notes:
                 group: str | None = cache.get(digest(key, "endnotes"))

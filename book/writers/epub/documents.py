@@ -33,6 +33,18 @@ class Document(NamedTuple):
     title: str
     content: bytes
 
+    def to_data(self) -> list[str]:
+        """As a JSON-able cache entry; the content is UTF-8 (any other byte kept as a lone surrogate)."""
+        return [self.file_name, self.uid, self.title, self.content.decode("utf-8", "surrogateescape")]
+
+    @classmethod
+    def from_data(cls, data: object) -> Document:
+        """The inverse of `to_data`; ValueError for anything it did not write."""
+        if type(data) is not list or len(data) != 4 or not all(type(item) is str for item in data):
+            raise ValueError("not a document")
+        file_name, uid, title, content = data
+        return cls(file_name, uid, title, content.encode("utf-8", "surrogateescape"))
+
 
 @dataclass(frozen=True)
 class InlineView:

@@ -9,6 +9,7 @@ changes one chapter's length re-lays that chapter only. merge.py joins the parts
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -180,16 +181,19 @@ class Renderer:
             self.pool.shutdown(cancel_futures=True)
 
     def _cached(self, key: str) -> Part | None:
-        meta = self.cache.get_json(digest(key, "meta"))
         data = self.cache.get(key)
-        if meta is None or data is None:
+        if data is None:
             return None
-        anchors = tuple((str(name), int(index)) for name, index in meta["anchors"])
-        return Part(data, int(meta["pages"]), tuple(bool(f) for f in meta["folios"]), anchors)
+        return self.cache.get_json(digest(key, "meta"), lambda meta: _part(meta, data))
 
     def _store(self, key: str, part: Part) -> None:
         self.cache.put(key, part.pdf)
-        meta = {"pages": part.pages, "folios": list(part.folios), "anchors": [list(a) for a in part.anchors]}
+        meta = {
+            "sha256": hashlib.sha256(part.pdf).hexdigest(),
+            "pages": part.pages,
+            "folios": list(part.folios),
+            "anchors": [list(a) for a in part.anchors],
+        }
         self.cache.put_json(digest(key, "meta"), meta)
 
     def run(self, jobs: Iterable[Job], bar: progress.Stage) -> list[Part]:
@@ -221,6 +225,25 @@ class Renderer:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
         return self.pool.submit(lay_out, job)
+
+
+def _part(meta: Any, pdf: bytes) -> Part:
+    """A cached part from its PDF and the meta `_store` wrote; ValueError when they do not match."""
+    if type(meta) is not dict or meta.keys() != {"sha256", "pages", "folios", "anchors"}:
+        raise ValueError("not a part's meta")
+    if meta["sha256"] != hashlib.sha256(pdf).hexdigest():  # a torn write, or PDF and meta from two builds
+        raise ValueError("the PDF is not the one the meta describes")
+    pages, folios, anchors = meta["pages"], meta["folios"], meta["anchors"]
+    if type(pages) is not int or pages < 0 or type(folios) is not list or type(anchors) is not list:
+        raise ValueError("not a part's meta")
+    if len(folios) not in (0, pages) or not all(type(f) is bool for f in folios):
+        raise ValueError("not a part's folios")
+    if not all(
+        type(a) is list and len(a) == 2 and type(a[0]) is str and type(a[1]) is int and 0 <= a[1] < pages
+        for a in anchors
+    ):
+        raise ValueError("not a part's anchors")
+    return Part(pdf, pages, tuple(folios), tuple((name, index) for name, index in anchors))
 
 
 def _warm_up() -> None:

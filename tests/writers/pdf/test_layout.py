@@ -14,6 +14,7 @@ from book.writers.pdf import layout as pdf_parts
 from book.writers.pdf import plan
 from book.writers.pdf.subsets import embedded_fonts
 from tests.pdf_support import build, page_texts, preflight
+from tests.test_cache import CORRUPTIONS, hostile_pickle
 
 
 def _book_facts(path: Path) -> dict[str, Any]:
@@ -146,3 +147,37 @@ def test_ingram_parts_share_fonts_and_keep_pure_k_folios(
         assert not re.search(rb"\b(rg|RG)\b", content)
         assert not any("/XObject" in page.Resources and len(page.Resources.XObject) for page in pdf.pages)
     assert preflight(parts, book, config) == []
+
+
+@pytest.mark.slow
+def test_a_corrupt_or_planted_part_is_laid_out_again(
+    synth: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's cached PDF or meta that is garbage, truncated, of another version or a planted pickle is a
+    miss: laid out again, the same book, never a crash and never code run."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.delenv("BOOK_NO_CACHE", raising=False)
+    monkeypatch.setenv("BOOK_JOBS", "2")
+    source = synth(chapters=3, words_per_chapter=400, notes_per_chapter=1, spice=False)
+    build_dir = tmp_path / "build"
+    first = build(source, build_dir)[3]
+    assert first is not None
+    expected, every_part = first.read_bytes(), set(pdf_parts.LAST_RUN.rendered)
+    parts = sorted(p for p in (build_dir / ".cache" / "pdf-parts").rglob("*") if p.is_file())
+    pdfs = [p for p in parts if p.read_bytes().startswith(b"%PDF")]
+    assert pdfs and len(pdfs) < len(parts)  # each part: its PDF and its JSON meta
+    marker = tmp_path / "pwned"
+    payload = hostile_pickle(marker)
+
+    def only_pdfs(corrupt: Callable[[Path], None]) -> Callable[[Path], None]:
+        return lambda path: corrupt(path) if path in pdfs else None
+
+    for corrupt in [*CORRUPTIONS, only_pdfs(CORRUPTIONS[1]), lambda path: path.write_bytes(payload)]:
+        for path in parts:
+            corrupt(path)
+        again = build(source, build_dir)[3]
+        assert again is not None and again.read_bytes() == expected
+        # every part laid out again (a part laid out earlier in the same build may come from the cache)
+        assert set(pdf_parts.LAST_RUN.rendered) == every_part and not marker.exists(), corrupt
+    build(source, build_dir)
+    assert pdf_parts.LAST_RUN.rendered == []  # stored again
