@@ -196,12 +196,17 @@ def cache_files(build: Path) -> list[Path]:
     return files
 
 
-def _random(path: Path) -> None:
-    path.write_bytes(random.Random(str(path)).randbytes(max(64, path.stat().st_size)))
+# Each corruption rewrites a build's cache files (all of them, as a restored cache could).
 
 
-def _truncated(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+def _random(paths: list[Path]) -> None:
+    for path in paths:
+        path.write_bytes(random.Random(str(path)).randbytes(max(64, path.stat().st_size)))
+
+
+def _truncated(paths: list[Path]) -> None:
+    for path in paths:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def _json_entry(path: Path) -> bool:
@@ -209,43 +214,45 @@ def _json_entry(path: Path) -> bool:
     return path.suffix != ".bundle" and path.read_bytes().startswith(b"{")
 
 
-def _wrong_version(path: Path) -> None:
-    if path.suffix == ".bundle":  # KEY<tab>VERSION<tab>JSON lines
-        lines = [line.split(b"\t") for line in path.read_bytes().splitlines()]
-        path.write_bytes(b"".join(b"%s\t999\t%s\n" % (key, value) for key, _, value in lines))
-    elif _json_entry(path):
-        entry = json.loads(path.read_bytes())
-        path.write_text(json.dumps({**entry, "version": 999}))
+def _bundle_lines(path: Path) -> list[list[bytes]]:
+    return [line.split(b"\t") for line in path.read_bytes().splitlines()]  # KEY<tab>VERSION<tab>JSON
 
 
-def _foreign(path: Path) -> None:
+def _write_bundle(path: Path, lines: list[list[bytes]]) -> None:
+    path.write_bytes(b"".join(b"\t".join(line) + b"\n" for line in lines))
+
+
+def _wrong_version(paths: list[Path]) -> None:
+    for path in paths:
+        if path.suffix == ".bundle":
+            _write_bundle(path, [[key, b"999", value] for key, _, value in _bundle_lines(path)])
+        elif _json_entry(path):
+            path.write_text(json.dumps({**json.loads(path.read_bytes()), "version": 999}))
+
+
+def _foreign(paths: list[Path]) -> None:
     """Entries of the right version and key whose values are some other cache's (or nothing like any)."""
-    if path.suffix == ".bundle":
-        others = {"chapters": "epub-chapters", "typeset": "chapters", "epub-chapters": "epub-deflated"}
-        other = others.get(path.stem, "typeset")
-        values = [
-            line.split(b"\t")[2] for line in (path.parent / f"{other}.bundle").read_bytes().splitlines()
-        ]
-        lines = [line.split(b"\t")[:2] for line in path.read_bytes().splitlines()]
-        path.write_bytes(b"".join(b"%s\t%s\t%s\n" % (k, v, values[0]) for k, v in lines))
-    elif _json_entry(path):
-        entry = json.loads(path.read_bytes())
-        path.write_text(json.dumps({**entry, "value": [entry["value"], {"type": "Text", "text": 1}]}))
+    others = {"chapters": "epub-chapters", "typeset": "chapters", "epub-chapters": "epub-deflated"}
+    firsts = {p.stem: _bundle_lines(p)[0][2] for p in paths if p.suffix == ".bundle"}
+    for path in paths:
+        if path.suffix == ".bundle":
+            value = firsts[others.get(path.stem, "typeset")]
+            _write_bundle(path, [[key, version, value] for key, version, _ in _bundle_lines(path)])
+        elif _json_entry(path):
+            entry = json.loads(path.read_bytes())
+            path.write_text(json.dumps({**entry, "value": [entry["value"], {"type": "Text", "text": 1}]}))
 
 
-def _swapped(path: Path) -> None:
+def _swapped(paths: list[Path]) -> None:
     """Entries holding another entry's value: valid data, of another chapter, document or cache."""
-    if path.suffix == ".bundle":
-        lines = [line.split(b"\t") for line in path.read_bytes().splitlines()]
-        values = [lines[0][2]] * len(lines)  # all the first entry's (a rotation would only reorder chapters)
-        path.write_bytes(
-            b"".join(b"%s\t%s\t%s\n" % (*line[:2], value) for line, value in zip(lines, values, strict=True))
-        )
-    elif _json_entry(path):
-        cache = next(folder for folder in path.parents if folder.name == ".cache")
-        other = next(p for p in cache_files(cache.parent) if p != path and _json_entry(p))
-        value = json.loads(other.read_bytes())["value"]
-        path.write_text(json.dumps({**json.loads(path.read_bytes()), "value": value}))
+    for path in paths:
+        if path.suffix == ".bundle":  # all the first entry's (a rotation would only reorder chapters)
+            lines = _bundle_lines(path)
+            _write_bundle(path, [[key, version, lines[0][2]] for key, version, _ in lines])
+    entries = [path for path in paths if _json_entry(path)]
+    values = [json.loads(path.read_bytes())["value"] for path in entries]
+    for path, value in zip(entries, values[1:] + values[:1], strict=True):
+        path.write_text(json.dumps({"version": json.loads(path.read_bytes())["version"], "value": value}))
 
 
 CORRUPTIONS = [_random, _truncated, _wrong_version, _foreign, _swapped]
@@ -253,7 +260,7 @@ CORRUPTIONS = [_random, _truncated, _wrong_version, _foreign, _swapped]
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
 def test_a_corrupt_cache_is_a_miss(
-    corrupt: Callable[[Path], None],
+    corrupt: Callable[[list[Path]], None],
     sample_source: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -264,8 +271,7 @@ def test_a_corrupt_cache_is_a_miss(
     assert epub(sample_source, build, capsys)[0] == 0
     files = cache_files(build)
     assert {p.name for p in files} >= {f"{name}.bundle" for name in BUNDLES} | {"epub"}
-    for path in files:
-        corrupt(path)
+    corrupt(files)
     code, out, err = epub(sample_source, build, capsys)
     assert code == 0 and "wrote" in out and "internal error" not in err, err
     assert "warning[M002]" in err

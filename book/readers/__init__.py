@@ -85,6 +85,6 @@ def _from_data(value: Any, data: bytes, shown: str) -> tuple[Chapter | None, lis
     diagnostics = [Diagnostic.from_dict(d) for d in value["diagnostics"]]
     if chapter is not None and (chapter.sha256, chapter.location.path) != (sha256(data).hexdigest(), shown):
         raise ValueError("a chapter read from another file")
-    if any(d.location is None or d.location.path != shown for d in diagnostics):
+    if any(d.location is not None and d.location.path != shown for d in diagnostics):
         raise ValueError("diagnostics of another file")
     return chapter, diagnostics
