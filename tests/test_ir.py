@@ -26,6 +26,7 @@ from book.ir import (
     Paragraph,
     SourceLocation,
     Text,
+    Wording,
     dump,
     from_data,
     load,
@@ -73,6 +74,19 @@ def test_synthetic_books_round_trip(synth: Callable[..., Path], options: dict[st
     book, _, reporter = load_source(synth(**options))
     assert book is not None, reporter.diagnostics
     _round_trips(book)
+
+
+def test_a_book_with_its_own_wording_round_trips(synth: Callable[..., Path]) -> None:
+    yaml = (
+        "title: T\nauthor: A\nlanguage: fr\n"
+        'labels:\n  chapter: "Épisode {number}"\n  contents: Sommaire\n'
+        'naming:\n  arcs: grouped\n  arc_title: "{part_label}"\n'
+    )
+    book, _, reporter = load_source(synth(book_yaml=yaml, chapters=5))
+    assert book is not None, reporter.diagnostics
+    assert book.wording.labels and book.wording.group_arcs and book.wording.arc_title
+    _round_trips(book)
+    assert from_data(to_data(book.wording), Wording) == book.wording
 
 
 def test_decoded_values_have_the_ir_types(sample_source: Path) -> None:

@@ -64,6 +64,13 @@ def _document(value: object, file_name: str) -> Document:
     return document
 
 
+def _endnote_group(value: object, chapter_id: str) -> str:
+    """A cached endnote group, which must be the chapter's own; ValueError for anything else."""
+    if type(value) is not str or not value.startswith(f'<section id="endnotes-{chapter_id}"'):
+        raise ValueError("not the chapter's endnote group")
+    return value
+
+
 def _png(value: object) -> bytes:
     """A kept cover: base64 of a PNG; ValueError for anything else."""
     if type(value) is not str:
@@ -113,7 +120,7 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[lis
                 cache.put(key, document.to_data())
             documents.append(document)
             if chapter.notes:
-                group: str | None = cache.get(digest(key, "endnotes"))
+                group = cache.get(digest(key, "endnotes"), partial(_endnote_group, chapter_id=chapter.id))
                 if group is None:
                     group = endnote_group(book, chapter)
                     cache.put(digest(key, "endnotes"), group)
