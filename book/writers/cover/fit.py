@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +97,39 @@ def _texts(box: object) -> list[str]:
     if isinstance(box, ParentBox):
         return [text for child in box.children for text in _texts(child)]
     return []
+
+
+def line_count(text: str, width_in: float, size_in: float, font: Path) -> int:
+    """How many lines `text` takes at `size_in` in a `width_in` column, wrapped greedily at spaces.
+
+    A word wider than the column counts for as many lines as it needs (CSS breaks CJK anywhere).
+    """
+    capacity = width_in / size_in  # the column's width in ems
+    space = text_width_em(" ", font)
+    lines, used = 0, capacity + 1.0
+    for word in text.split():
+        width = text_width_em(word, font)
+        if used + space + width <= capacity:
+            used += space + width
+            continue
+        whole = max(1, math.ceil(width / capacity))
+        lines += whole
+        used = width - (whole - 1) * capacity
+    return max(lines, 1)
+
+
+def fit_block(
+    texts: list[tuple[str, float]], width_in: float, height_in: float, font: Path, leading: float
+) -> float:
+    """The scale (at most 1) at which every (text, size in inches) fits the box, sizes kept in ratio."""
+    scale = 1.0
+    while scale > 0.2:
+        height = sum(
+            line_count(text, width_in, size * scale, font) * size * scale * leading
+            for text, size in texts
+            if text
+        )
+        if height <= height_in:
+            return scale
+        scale *= 0.92
+    return scale

@@ -13,7 +13,7 @@ from book.ir import Book
 from book.printing import fonts as print_fonts
 from book.printing.cover import SAFE_IN, SPINE_CLEAR_IN, SPINE_TEXT_MIN_PAGES, CoverGeometry, Rect
 from book.resources import style_roots
-from book.writers.cover.fit import SpineLine
+from book.writers.cover.fit import SpineLine, fit_block
 from book.writers.epub.cover import BACKGROUND, HEIGHT, INK, RULE, WIDTH
 from book.writers.pdf.css import text_size
 from book.writers.pdf.fetch import ConfinedFetcher
@@ -24,6 +24,7 @@ BACK_SIDE_IN = 0.5
 BACK_TOP_IN = 0.6
 BARCODE_GAP_IN = 0.25
 LEADING = 1.35
+TITLE_LEADING = 1.2  # the front's title, subtitle and authors (templates/cover/cover.html)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def description_page(book: Book, back: BackText, fonts: Fonts) -> tuple[str, str
     return html, ""
 
 
-def _generated_front(book: Book, geometry: CoverGeometry) -> dict[str, Any]:
+def _generated_front(book: Book, geometry: CoverGeometry, font: Path) -> dict[str, Any]:
     """The EPUB's generated cover (writers/epub/cover.py) laid out on the front panel, as text.
 
     Its 1600 x 2560 px design is scaled to the trim: the same frame, title position, rule and
@@ -114,6 +115,16 @@ def _generated_front(book: Book, geometry: CoverGeometry) -> dict[str, Any]:
     long_title = len(meta.title) > 42  # the EPUB's 3 lines of 14 characters
     frame = front.inset(120 * x)
     text = Rect(front.x + 180 * x, front.y, front.width - 360 * x, front.height)
+    title_top, authors_top = front.y + 640 * y, front.y + (HEIGHT - 560) * y
+    title_size, subtitle_size, author_size = (110 if long_title else 150) * x, 72 * x, 84 * x
+    # A long title or subtitle is set smaller, never into the author line; long names likewise
+    # stay above the frame's foot.
+    room = authors_top - title_top - (60 + 80 + 80) * y
+    blocks = [(meta.title, title_size), (meta.subtitle or "", subtitle_size)]
+    scale = fit_block(blocks, text.width, room, font, TITLE_LEADING)
+    authors = ", ".join(meta.authors)
+    author_room = frame.bottom - authors_top - 60 * y
+    author_scale = fit_block([(authors, author_size)], text.width, author_room, font, TITLE_LEADING)
     return {
         "image": None,
         "frame": _rect(frame),
@@ -121,16 +132,16 @@ def _generated_front(book: Book, geometry: CoverGeometry) -> dict[str, Any]:
         "text": _rect(text),
         "title": meta.title,
         "subtitle": meta.subtitle or "",
-        "authors": ", ".join(meta.authors),
-        "title_top": round(front.y + 640 * y, 4),
-        "title_size": round((110 if long_title else 150) * x, 4),
-        "subtitle_size": round(72 * x, 4),
+        "authors": authors,
+        "title_top": round(title_top, 4),
+        "title_size": round(title_size * scale, 4),
+        "subtitle_size": round(subtitle_size * scale, 4),
         "subtitle_gap": round(60 * y, 4),
         "rule_width": round(400 * x, 4),
         "rule_weight": round(4 * x, 4),
         "rule_gap": round(80 * y, 4),
-        "authors_top": round(front.y + (HEIGHT - 560) * y, 4),
-        "author_size": round(84 * x, 4),
+        "authors_top": round(authors_top, 4),
+        "author_size": round(author_size * author_scale, 4),
     }
 
 
@@ -142,7 +153,7 @@ def cover_html(
     spine: SpineLine | None,
     back: BackText | None,
 ) -> str:
-    front = _generated_front(book, geometry)
+    front = _generated_front(book, geometry, fonts.measure)
     if image is not None:
         front["image"] = image
         front["fill"] = _rect(geometry.front_with_bleed)

@@ -212,3 +212,30 @@ def test_a_300_page_book_gets_spine_text_and_cream_widens_it(synth, tmp_path: Pa
     assert cream["size"]["in"]["width"] - record["size"]["in"]["width"] == pytest.approx(
         pages * (0.0025 - 0.002252), abs=0.0002
     )
+
+
+# At the EPUB design's size for long titles (110 of 1600 px across), this title takes ten lines,
+# which would run into the author line: it must be set smaller.
+LONG_YAML = """title: The Very Long and Winding Chronicle of the Siberian War of Independence and Everything \
+That Came After It in the Cities of the East, the Rivers of the North and the Villages Nobody \
+Remembers Anymore
+subtitle: Being an Account of the Campaigns of Nineteen Forty-Five, with Notes
+author: [Anonymous Author of Many Web Novels, A Second Author With a Long Name]
+known_gaps: [36]
+"""
+
+
+@needs_poppler
+def test_long_title_is_set_smaller_never_into_the_author_line(tmp_path: Path) -> None:
+    source = sample_copy(tmp_path / "source")
+    (source / "book.yaml").write_text(LONG_YAML)
+    interior = build_cover(source, tmp_path / "build")
+    record = json.loads(interior.record.read_text())
+    front, safe = area(record, "front"), area(record, "front_safe")
+    on_front = [w for w in words(interior.cover) if w[1] >= front["x"]]
+    title = [w for w in on_front if w[0] in ("Chronicle", "Everything", "Nineteen", "Notes")]
+    authors = [w for w in on_front if w[0] in ("Anonymous", "Second", "Name")]
+    assert len(title) == 4 and len(authors) == 3
+    # Room for the rule between them (80 of 2560 px below the subtitle: 0.27 in here).
+    assert min(w[2] for w in authors) - max(w[4] for w in title) > 0.3
+    assert all(safe["y"] + safe["height"] > w[4] for w in authors)
