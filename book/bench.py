@@ -533,6 +533,67 @@ def run(
     return "\n".join([*lines, "", *[f"- {h}" for h in headline]])
 
 
+LONG_WORDS_PER_CHAPTER = 1560  # 360 chapters of it: about 570,000 words, a real serial's size
+
+
+def _both(source: Path, build: Path, env: dict[str, str]) -> tuple[Measure, Measure]:
+    """`book epub` then `book pdf` on one source folder."""
+    return tuple(  # type: ignore[return-value]
+        measure(book_command(fmt, "--source", str(source), "--build", str(build)), env=env)
+        for fmt in ("epub", "pdf")
+    )
+
+
+def run_long(work: Path, chapters: int) -> str:
+    """A long serial as one book (proof profile: no page limit) and as `volumes: auto` (kdp), then
+    the volumes rebuilt after a chapter is appended to the last one."""
+    env = {"SOURCE_DATE_EPOCH": BENCH_EPOCH}
+    opts = SynthOptions(chapters=chapters, words_per_chapter=LONG_WORDS_PER_CHAPTER)
+    head = "title: Long Saga\nauthor: Bench\n"
+    single, split = work / f"long-{chapters}-single", work / f"long-{chapters}-volumes"
+    write_book(single, opts, head + "print: {profile: proof}\n")
+    write_book(split, opts, head + "volumes: auto\nprint: {profile: kdp}\n")
+    lines = ["| long book | wall s | cpu s | peak MB | result |", "| --- | ---: | ---: | ---: | --- |"]
+    rows = [
+        (f"one book, {chapters} chapters (proof)", single, single / "build"),
+        (f"volumes: auto, {chapters} chapters (kdp)", split, split / "build"),
+    ]
+    totals = []
+    for label, source, build in rows:
+        epub, pdf = _both(source, build, env)
+        lines.append(_row(f"{label}: epub", epub))
+        lines.append(_row(f"{label}: pdf ({_volume_pages(build)})", pdf))
+        totals.append(epub.seconds + pdf.seconds)
+    _append_chapter(split, opts)
+    epub, pdf = _both(split, split / "build", env)
+    lines.append(_row("volumes after appending a chapter: epub", epub))
+    pages = _volume_pages(split / "build")
+    lines.append(_row(f"volumes after appending a chapter: pdf ({pages})", pdf))
+    append = epub.seconds + pdf.seconds
+    return "\n".join(
+        [
+            *lines,
+            "",
+            f"- Long book, epub + pdf: volumes {totals[1]:.1f} s, one book {totals[0]:.1f} s "
+            f"({totals[1] / totals[0]:.2f}×, target ≤ 1×); after appending a chapter "
+            f"{append:.1f} s ({append / totals[1]:.2f}× of the full build)",
+        ]
+    )
+
+
+def _volume_pages(build: Path) -> str:
+    """Each PDF's page count, as `vol-01 812, vol-02 790` or `2,990 pages`."""
+    import pikepdf
+
+    counts = []
+    for path in sorted(build.glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            counts.append((path.stem.rsplit("-", 2)[-2:], len(pdf.pages)))
+    if len(counts) == 1:
+        return f"{counts[0][1]:,} pages"
+    return ", ".join(f"{'-'.join(name)} {pages}" for name, pages in counts) + " pages"
+
+
 def hostile_books(work: Path) -> dict[str, Path]:
     """The hardening issue's large and hostile manuscripts, written as source folders."""
     books: dict[str, str | None] = {
@@ -590,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
         "--big-pdf", type=int, default=285, help="chapters of the ~3,000-page PDF memory run (0: skip)"
     )
     parser.add_argument("--rounds", type=int, default=3, help="alternating cold rounds of the PDF comparison")
+    parser.add_argument(
+        "--long", type=int, default=360, help="chapters of the long serial split into volumes (0: skip)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     pdf_sizes = [int(s) for s in args.pdf_sizes.split(",") if s]
@@ -597,6 +661,8 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         print(run(sizes, pdf_sizes, work, args.big_pdf, args.rounds), flush=True)
+        if args.long:
+            print("\n" + run_long(work, args.long), flush=True)
         if not args.no_hostile:
             print("\n" + run_hostile(work))
     return 0

@@ -12,10 +12,10 @@ from book import __version__, buildkey, progress
 from book.backends import BACKENDS
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
-from book.manifest import manifest_json, word_count
+from book.manifest import known_pages, manifest_json, word_count
 from book.new import BUILD, SOURCE, NewBook, create, tool_spec
 from book.output import atomic_write
-from book.pipeline import load_book
+from book.pipeline import load_book, split_volumes
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Shared options followed by a value, which may look like a command name (`--source epub`).
@@ -151,6 +151,18 @@ def _print_manifest(book: Book, written: Path, verbose: bool) -> None:
     print(f"wrote {display_path(written)}")
 
 
+def _print_volumes(volumes: list[Book], build_dir: Path, settings: object) -> None:
+    for volume in volumes:
+        chapters = volume.chapters
+        pages = known_pages(build_dir, volume, settings)
+        shown = f"{pages} pages" if pages is not None else "pages not known until 'make pdf'"
+        print(
+            f"volume {volume.metadata.series.position if volume.metadata.series else 1}: "
+            f"chapters {chapters[0].number}-{chapters[-1].number} ({len(chapters)}), "
+            f"{sum(word_count(c) for c in chapters):,} words, {shown}  {volume.metadata.title}"
+        )
+
+
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     """Load the book, then do what the command asks; diagnostics are collected in `reporter`."""
     if args.command == "serve":
@@ -181,20 +193,26 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
                 print(f"up to date: {display_path(path)}")
             return EXIT_OK
     book, config = load_book(args.source, reporter, args.build)
+    # With `volumes:` every command works on each volume, a complete book; else on the book.
+    books = split_volumes(book, config, reporter)
     build_dir: Path = args.build
     manifest_path = build_dir / "manifest.json"
-    atomic_write(manifest_path, manifest_json(book).encode("utf-8"))
+    split = books if config.volumes is not None else None
+    atomic_write(manifest_path, manifest_json(book, split, build_dir, config.print).encode("utf-8"))
     if args.command == "manifest":
         if args.ir:
             print(dump(book))
         else:
             _print_manifest(book, manifest_path, args.verbose)
+            if split is not None:
+                _print_volumes(split, build_dir, config.print)
         return EXIT_OK
     assert backend is not None, args.command
     if backend.kind == "check":
-        backend.check()(book, config, build_dir, reporter)
+        for volume in books:
+            backend.check()(volume, config, build_dir, reporter)
         return EXIT_OK
-    outputs = backend.writer()(book, config, build_dir, reporter)
+    outputs = [path for volume in books for path in backend.writer()(volume, config, build_dir, reporter)]
     for path in outputs:
         print(f"wrote {display_path(path)}")
     reporter.halt_if_errors()

@@ -18,6 +18,7 @@ from book.diagnostics import Reporter, display_path
 from book.ir import SourceLocation
 from book.naming import ARC_TITLE_FIELDS
 from book.printing.trim import DEFAULT_TRIM, TRIM_HINT, Trim, parse_trim
+from book.volume_config import VolumesConfig, read_volumes
 
 CONFIG_NAME = "book.yaml"
 
@@ -76,6 +77,7 @@ class Config:
     arc_title: str | None = None  # `naming: arc_title:`
     group_arcs: bool = False  # `naming: arcs: grouped`
     elisions: tuple[str, ...] = ()  # `elisions:`, added to the built-in list
+    volumes: VolumesConfig | None = None  # None: one book
     # where each top-level key was written, for diagnostics raised by later stages
     locations: dict[str, SourceLocation] = field(default_factory=dict, compare=False)
 
@@ -230,6 +232,7 @@ TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "labels": _mapping("a label name, then its text: contents: Table of Contents"),
     "naming": _mapping("arcs:, arc_title:"),
     "elisions": _elisions,
+    "volumes": lambda value: value,  # read from its YAML node by book.volume_config, with lines
 }
 
 
@@ -457,6 +460,11 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
                 found.append(resolved)
         chapters = tuple(found)
 
+    volumes = None
+    if "volumes" in given:
+        volumes_node = next(v for k, v in root.value if k.value == "volumes")
+        volumes = read_volumes(volumes_node, locations["volumes"], reporter)
+
     return Config(
         source_dir=source_dir,
         path=path,
@@ -479,5 +487,6 @@ def load_config(source_dir: Path, reporter: Reporter) -> Config:
         arc_title=naming["arc_title"][0] if "arc_title" in naming else None,
         group_arcs=naming["arcs"][0] if "arcs" in naming else False,
         elisions=given.get("elisions", ()),
+        volumes=volumes,
         locations=locations,
     )

@@ -95,6 +95,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P013": (Severity.WARNING, "a font named in print.fallback_fonts was not found"),
     "P014": (Severity.ERROR, "a paragraph is too long to typeset"),
     "P015": (Severity.ERROR, "the margins could not be measured (pdftotext missing or failed)"),
+    "P020": (Severity.ERROR, "the print interior (a book or a volume) has more pages than the printer takes"),
     # `book new`: starting a book repository (exit code 2)
     "B001": (Severity.ERROR, "`book new` was given a file, not a folder"),
     "B002": (Severity.ERROR, "`book new` was given a folder that is not empty (without --force)"),
@@ -121,6 +122,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W015": (Severity.ERROR, "spine text on a book under 79 pages"),
     "W016": (Severity.ERROR, "transparency (soft mask, group or alpha) in the cover"),
     "W017": (Severity.ERROR, "the cover PDF cannot be read or is not one page"),
+    # volumes (book.yaml `volumes:`)
+    "V001": (Severity.ERROR, "a `volumes:` value or entry has the wrong type or an unknown key"),
+    "V002": (Severity.ERROR, "a volume's chapter range is not a range (`120-1`, `abc`)"),
+    "V003": (Severity.ERROR, "a volume has no chapters"),
+    "V004": (Severity.ERROR, "a volume names an arc that no chapter belongs to"),
+    "V005": (Severity.ERROR, "two volumes share a chapter"),
+    "V006": (Severity.ERROR, "volumes leave a gap between ranges or are not in reading order"),
+    "V007": (Severity.ERROR, "chapters are in no volume"),
+    "V008": (Severity.ERROR, "with `volumes: auto`, a chapter alone is longer than a volume may be"),
 }
 
 # Codes no longer emitted, and what replaced them: never given a new meaning.

@@ -143,6 +143,14 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Series:
+    """The series a volume belongs to: the whole book's title and this volume's place in it."""
+
+    title: str
+    position: int
+
+
+@dataclass(frozen=True)
 class Metadata:
     """What the book says about itself (from book.yaml, or inferred from the sources)."""
 
@@ -157,6 +165,7 @@ class Metadata:
     rights: str | None = None
     description: str | None = None
     cover: str | None = None
+    series: Series | None = None  # set on each volume of a book split by `volumes:`
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,7 @@ NODE_TYPES: tuple[type, ...] = (
     Note,
     StripReport,
     Chapter,
+    Series,
     Metadata,
     Wording,
     Book,

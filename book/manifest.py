@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from book.cache import Cache, digest
 from book.ir import Book, Chapter, Paragraph, SectionHeading, Text
+from book.output import book_path
 
 
 def word_count(chapter: Chapter) -> int:
@@ -60,5 +63,48 @@ def manifest_data(book: Book) -> dict[str, Any]:
     }
 
 
-def manifest_json(book: Book) -> str:
-    return json.dumps(manifest_data(book), ensure_ascii=False, indent=2) + "\n"
+def volume_key(volume: Book, settings: object) -> str:
+    """What a volume's page count depends on: its title, its chapters and the print settings."""
+    return digest(volume.metadata.title, repr(settings), *(c.sha256 for c in volume.chapters))
+
+
+def record_pages(build_dir: Path, volume: Book, settings: object, pages: int) -> None:
+    """Remember the page count of a volume's built PDF, for `make manifest`."""
+    name = book_path(volume.metadata, build_dir, "pdf").name
+    Cache(build_dir, "pages").put_json(digest(name), {"key": volume_key(volume, settings), "pages": pages})
+
+
+def known_pages(build_dir: Path, volume: Book, settings: object) -> int | None:
+    """The page count of the volume's last built PDF, if it was built from these chapters."""
+    name = book_path(volume.metadata, build_dir, "pdf").name
+    record = Cache(build_dir, "pages").get_json(digest(name))
+    if not record or record.get("key") != volume_key(volume, settings):
+        return None
+    return int(record["pages"])
+
+
+def volumes_data(volumes: list[Book], build_dir: Path, settings: object) -> list[dict[str, Any]]:
+    """Which chapters are in which volume, with each volume's files and its pages once known."""
+    return [
+        {
+            "number": v.metadata.series.position if v.metadata.series else 1,
+            "title": v.metadata.title,
+            "identifier": v.metadata.identifier,
+            "chapters": [c.number for c in v.chapters],
+            "words": sum(word_count(c) for c in v.chapters),
+            "epub": book_path(v.metadata, build_dir, "epub").name,
+            "pdf": book_path(v.metadata, build_dir, "pdf").name,
+            "pages": known_pages(build_dir, v, settings),
+        }
+        for v in volumes
+    ]
+
+
+def manifest_json(
+    book: Book, volumes: list[Book] | None = None, build_dir: Path = Path("build"), settings: object = None
+) -> str:
+    """The manifest; with `volumes:` it also says which chapters went into which volume."""
+    data = manifest_data(book)
+    if volumes is not None:
+        data["volumes"] = volumes_data(volumes, build_dir, settings)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from book.ir import Metadata
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -60,3 +62,14 @@ def slugify(title: str) -> str:
 def output_path(title: str, build_dir: Path, extension: str) -> Path:
     """Where a backend writes its book: `build/<slug-of-title>.<extension>`."""
     return build_dir / f"{slugify(title)}.{extension}"
+
+
+def volume_suffix(meta: Metadata) -> str:
+    """`-vol-01` for a volume (three digits past 99), `` for a whole book."""
+    return f"-vol-{meta.series.position:02d}" if meta.series else ""
+
+
+def book_path(meta: Metadata, build_dir: Path, extension: str) -> Path:
+    """Where a book or a volume goes: `build/<slug>.epub`, `build/<slug>-vol-01.epub`."""
+    title = meta.series.title if meta.series else meta.title
+    return build_dir / f"{slugify(title)}{volume_suffix(meta)}.{extension}"

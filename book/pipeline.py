@@ -1,4 +1,4 @@
-"""The whole front half in one screen: config → read → typography → order → notes → Book."""
+"""The whole front half in one screen: config → read → typography → order → notes → Book → volumes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import uuid
 from collections import Counter
 from functools import partial
+from dataclasses import replace
 from pathlib import Path
 
 from book import progress
@@ -14,7 +15,10 @@ from book.cache import Bundle, code_digest, digest
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation, Wording, from_data, to_data
+from book.printing.limits import PageLimits, page_limits
+from book.printing.pages import PageModel, page_model
 from book.readers import discover, read_chapters
+from book.transforms import volumes
 from book.transforms.notes import number_notes
 from book.transforms.order import order
 from book.transforms.typography import typeset_chapter
@@ -45,12 +49,18 @@ def default_identifier(title: str, authors: tuple[str, ...]) -> str:
     return "urn:uuid:" + str(uuid.uuid5(IDENTIFIER_NAMESPACE, "\n".join((title, *authors))))
 
 
-def build_date(config: Config, chapters: list[Chapter], epoch: int | None) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest source file's mtime; never the clock."""
+def build_date(
+    config: Config, chapters: list[Chapter], epoch: int | None, with_config: bool = True
+) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest source file's mtime; never the clock.
+
+    A volume's date comes from its own chapters only (`with_config=False`): editing book.yaml to
+    add a volume, or appending chapters, leaves every earlier volume's date, and bytes, as they were.
+    """
     if epoch is not None:
         return dt.datetime.fromtimestamp(epoch, dt.UTC)
     paths = [Path(c.location.path) for c in chapters]
-    if config.path is not None:
+    if config.path is not None and with_config:
         paths.append(config.path)
     mtimes = [p.stat().st_mtime for p in paths if p.exists()]
     newest = max(mtimes) if mtimes else 0
@@ -111,6 +121,32 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
         bar.advance(len(book.chapters))
     reporter.halt_if_errors()
     return book, config
+
+
+def split_volumes(book: Book, config: Config, reporter: Reporter) -> list[Book]:
+    """6. volumes: the book as its volumes (each a complete book), or [book] without `volumes:`."""
+    if config.volumes is None:
+        return [book]
+    epoch = source_date_epoch(Reporter())  # already validated (and reported) by load_book
+    if config.volumes.auto:
+        model, limits = print_rules(config)
+        plans = volumes.auto_plan(book.chapters, model, limits, reporter)
+    else:
+        plans = volumes.explicit_plan(config.volumes.specs, book.chapters, config, reporter)
+    reporter.halt_if_errors()
+    books = []
+    for plan in plans:
+        own = [book.chapters[i] for i in plan.chapters]
+        meta = replace(book.metadata, modified=build_date(config, own, epoch, with_config=False))
+        books.append(volumes.volume_book(book, plan, meta))
+    return books
+
+
+def print_rules(config: Config) -> tuple[PageModel, PageLimits]:
+    """The page model and the printer's limits for book.yaml's print section."""
+    settings = config.print
+    limits = page_limits(settings.profile, settings.binding, settings.paper, settings.trim.name)
+    return page_model(settings.trim, limits.maximum), limits
 
 
 def wording(config: Config) -> Wording:

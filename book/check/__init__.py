@@ -9,7 +9,7 @@ from book import progress
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book
-from book.output import output_path
+from book.output import book_path
 from book.printing.cover import Interior, interiors
 
 
@@ -19,8 +19,8 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     from book.check.pdf import preflight_pdf
     from book.check.stores import check_stores
 
-    epub = output_path(book.metadata.title, build_dir, "epub")
-    pdf = output_path(book.metadata.title, build_dir, "pdf")
+    epub = book_path(book.metadata, build_dir, "epub")
+    pdf = book_path(book.metadata, build_dir, "pdf")
     # The stores' rules on the cover, author and language hold whatever is built.
     check_stores(book, config, build_dir, epub, reporter)
     if not epub.exists() and not pdf.exists():

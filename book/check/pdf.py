@@ -14,10 +14,10 @@ from book.check.pdf_content import PageInk, font_is_embedded, page_ink
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
+from book.printing.limits import PageLimits, describe, page_limits
 from book.printing.trim import (
     BLEED_IN,
     MIN_EDGE_MARGIN_IN,
-    PAGE_LIMITS,
     PT_PER_IN,
     Trim,
     gutter_for,
@@ -35,6 +35,8 @@ class Expect:
     trim: Trim
     profile: str
     bleed: bool
+    limits: PageLimits
+    printer: str  # "KDP paperback on white paper at 6x9in", for messages
 
 
 @dataclass
@@ -113,11 +115,11 @@ def check_geometry(it: Inspection, expect: Expect) -> None:
 
 def check_page_count(it: Inspection, expect: Expect) -> None:
     """P004: within the profile's page limits, and even where the printer needs it."""
-    low, high, even = PAGE_LIMITS[expect.profile]
+    limits = expect.limits
     count = len(it.pdf.pages)
-    if not low <= count <= high:
-        it.report("P004", f"{count} pages: the {expect.profile} profile needs {low} to {high}")
-    elif even and count % 2:
+    if not limits.minimum <= count <= limits.maximum:
+        it.report("P004", f"{count} pages: {expect.printer} needs {limits.minimum} to {limits.maximum} pages")
+    elif limits.even and count % 2:
         it.report("P004", f"{count} pages: the {expect.profile} profile needs an even page count")
 
 
@@ -236,10 +238,18 @@ RULES: tuple[Callable[[Inspection, Expect], None], ...] = (
 )
 
 
+def expectations(config: Config) -> Expect:
+    """What book.yaml's print section promises (its trim was validated with the rest of it)."""
+    settings = config.print
+    limits = page_limits(settings.profile, settings.binding, settings.paper, settings.trim.name)
+    printer = describe(settings.profile, settings.binding, settings.paper, settings.trim.name)
+    return Expect(settings.trim, settings.profile, settings.bleed, limits, printer)
+
+
 def preflight_pdf(path: Path, book: Book, config: Config, reporter: Reporter) -> None:
     """`book check` for the print interior: every rule, every problem, then stop."""
     location = SourceLocation(display_path(path))
-    expect = Expect(config.print.trim, config.print.profile, config.print.bleed)
+    expect = expectations(config)
     if not path.is_file():
         reporter.report("P012", f"no PDF at '{display_path(path)}': run 'make pdf' first", location)
         return

@@ -1,4 +1,4 @@
-"""Print geometry: KDP trim sizes by name or dimensions, gutters by page count, bleed, page limits."""
+"""Print geometry: KDP trim sizes by name or dimensions, gutters by page count, bleed."""
 
 from __future__ import annotations
 
@@ -49,13 +49,6 @@ GUTTER_BANDS: tuple[tuple[int, float], ...] = (
 )
 MIN_EDGE_MARGIN_IN = 0.5  # outside, top and bottom: KDP asks 0.25/0.375 in, IngramSpark 0.5 in
 BLEED_IN = 0.125  # KDP: top, bottom and outside edge only
-
-# Page-count limits per print profile: (minimum, maximum, must be even).
-PAGE_LIMITS: dict[str, tuple[int, int, bool]] = {
-    "kdp": (24, 828, False),
-    "ingram": (18, 1200, True),
-    "proof": (1, 100_000, False),
-}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
-from book.output import output_path
+from book.output import book_path
 from book.writers.epub import render_parts, write_parts
 
 TIMEOUT = 900  # seconds; calibre takes about a second per 100 chapters
@@ -50,7 +50,7 @@ def _convert(convert: str, epub: Path, azw3: Path, where: SourceLocation, report
 
 def build_azw3(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
     """Write `build/<slug>.azw3`; D011 when calibre is missing, D012 when its conversion fails."""
-    target = output_path(book.metadata.title, build_dir, "azw3")
+    target = book_path(book.metadata, build_dir, "azw3")
     where = SourceLocation(display_path(target))
     convert = shutil.which("ebook-convert")
     if convert is None:

@@ -26,7 +26,7 @@ from PIL import Image
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
-from book.output import atomic_write, output_path, slugify
+from book.output import atomic_write, book_path, slugify
 from book.writers.epub.cover import CoverError, CoverImage, generate_cover, load_cover
 
 FEED_NAME = "opds.xml"
@@ -194,7 +194,7 @@ def built_files(book: Book, build_dir: Path) -> tuple[CatalogFile, ...]:
     """The book's EPUB, kepub and PDF that exist in `build_dir`, in FORMATS order."""
     found = []
     for extension, media_type in FORMATS:
-        path = output_path(book.metadata.title, build_dir, extension)
+        path = book_path(book.metadata, build_dir, extension)
         if path.is_file():
             found.append(CatalogFile(path.name, media_type, path.stat().st_size))
     return tuple(found)

@@ -16,7 +16,7 @@ from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
 from book.naming import book_labels
-from book.output import atomic_path, atomic_write, output_path
+from book.output import atomic_path, atomic_write, book_path
 from book.printing.cover import CoverGeometry, Interior, cover_geometry, cover_setup, interiors
 from book.writers.cover import render
 from book.writers.cover.fit import description_overflow, fit_spine
@@ -28,7 +28,7 @@ def ensure_interior(book: Book, config: Config, build_dir: Path, reporter: Repor
     from book import buildkey
     from book.writers.pdf import build_pdf
 
-    target = output_path(book.metadata.title, build_dir, "pdf")
+    target = book_path(book.metadata, build_dir, "pdf")
     key = buildkey.fingerprint("pdf", config.source_dir, reporter.strict)
     if key is not None and target.is_file() and buildkey.lookup(build_dir, "pdf", key) is not None:
         return True

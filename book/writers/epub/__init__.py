@@ -13,7 +13,7 @@ from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
 from book.naming import book_labels
-from book.output import atomic_path, output_path
+from book.output import atomic_path, book_path, volume_suffix
 from book.resources import style_path
 from book.writers.epub import package
 from book.writers.epub.cover import (
@@ -95,7 +95,8 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[lis
     """Each chapter's XHTML and endnote group, cached. A chapter's IR is a pure function of its file,
     its path, its first endnote number, the language and typography settings and the code: those
     are the key."""
-    cache = Bundle(build_dir, "epub-chapters")
+    # One bundle per volume: a bundle keeps only the entries its last build used.
+    cache = Bundle(build_dir, "epub-chapters" + volume_suffix(book.metadata))
     code = code_digest(
         "readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py", "labels.py", "naming.py"
     )
@@ -178,7 +179,7 @@ def write_parts(parts: EpubParts, book: Book, target: Path, build_dir: Path | No
         parts.ncx,
     )
     with atomic_path(target) as tmp:
-        package.write(assembled, book.metadata, tmp, Deflater(build_dir))
+        package.write(assembled, book.metadata, tmp, Deflater(build_dir, volume_suffix(book.metadata)))
 
 
 def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
@@ -186,6 +187,6 @@ def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     parts = render_parts(book, config, build_dir, reporter)
     if parts is None:
         return []
-    target = output_path(book.metadata.title, build_dir, "epub")
+    target = book_path(book.metadata, build_dir, "epub")
     write_parts(parts, book, target, build_dir)
     return [target]

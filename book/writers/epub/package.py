@@ -11,7 +11,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from book.ir import Metadata
+from book.ir import Metadata, Series
 from book.labels import Labels
 from book.writers.epub.cover import CoverImage
 from book.writers.epub.documents import COVER_FILE, NAV_FILE, Document
@@ -56,6 +56,8 @@ def _metadata(book: epub.EpubBook, meta: Metadata, words: Labels) -> None:
     ):
         if value:
             book.add_metadata("DC", name, value)
+    if meta.series:
+        _series(book, meta.series)
     # EPUB Accessibility 1.1 discovery metadata (schema: and dcterms: are reserved prefixes).
     _meta(book, "textual", property="schema:accessMode")
     _meta(book, "visual", property="schema:accessMode")
@@ -72,6 +74,16 @@ def _metadata(book: epub.EpubBook, meta: Metadata, words: Labels) -> None:
     # The summary is prose that reading systems show the reader: in the book's language (labels).
     _meta(book, words.get("accessibility_summary"), property="schema:accessibilitySummary")
     _meta(book, CONFORMS_TO, property="dcterms:conformsTo")
+
+
+def _series(book: epub.EpubBook, series: Series) -> None:
+    """The volume's place in its series, as EPUB 3 readers (belongs-to-collection) and calibre
+    (calibre:series, which its importer and Kobo/Kindle conversions read) each look for it."""
+    _meta(book, series.title, id="series", property="belongs-to-collection")
+    _meta(book, "series", refines="#series", property="collection-type")
+    _meta(book, str(series.position), refines="#series", property="group-position")
+    book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series.title})
+    book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(series.position)})
 
 
 def assemble(

@@ -43,8 +43,9 @@ class Deflater:
     """Raw deflate streams by content digest: a document unchanged since the last build is not
     compressed again. Kept as base64 text in a cache bundle (plain data, like every cache entry)."""
 
-    def __init__(self, build_dir: Path | None) -> None:
-        self.bundle = Bundle(build_dir, "epub-deflated") if build_dir is not None else None
+    def __init__(self, build_dir: Path | None, suffix: str = "") -> None:
+        # `suffix`: one bundle per volume, since a bundle keeps only what its last build used.
+        self.bundle = Bundle(build_dir, "epub-deflated" + suffix) if build_dir is not None else None
         LAST_WRITE.compressed.clear()
         LAST_WRITE.reused.clear()
 

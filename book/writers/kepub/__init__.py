@@ -9,7 +9,7 @@ from book import progress
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
-from book.output import output_path
+from book.output import book_path
 from book.writers.epub import EpubParts, render_parts, write_parts
 from book.writers.epub.documents import Document
 from book.writers.kepub.spans import koboize
@@ -37,6 +37,6 @@ def build_kepub(book: Book, config: Config, build_dir: Path, reporter: Reporter)
     parts = render_parts(book, config, build_dir, reporter)
     if parts is None:
         return []
-    target = output_path(book.metadata.title, build_dir, EXTENSION)
+    target = book_path(book.metadata, build_dir, EXTENSION)
     write_parts(kobo_parts(parts), book, target)
     return [target]

@@ -11,13 +11,15 @@ from book import progress
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
-from book.output import atomic_path, output_path
-from book.printing.trim import PAGE_LIMITS, gutter_for, margins_for
+from book.manifest import record_pages
+from book.output import atomic_path, book_path
+from book.printing.trim import gutter_for, margins_for
 from book.writers.pdf import layout
 from book.writers.pdf.css import generated_css
 from book.writers.pdf.fetch import ConfinedFetcher
 from book.writers.pdf.html import has_notes, render_html
 from book.writers.pdf.layout import FOLIOS_PER_SHEET, Part, Renderer
+from book.writers.pdf.limits import fits, fits_estimate
 from book.writers.pdf.merge import merge
 from book.writers.pdf.plan import (
     PrintSetup,
@@ -65,12 +67,12 @@ def whole_flow(book: Book, setup: PrintSetup, pages_guess: int, padding: int) ->
     return data, len(document.pages)
 
 
-def single_flow(book: Book, setup: PrintSetup) -> bytes:
+def single_flow(book: Book, setup: PrintSetup) -> tuple[bytes, int]:
     """The whole book as one WeasyPrint flow, re-laid while the gutter band changes (BOOK_JOBS=1).
 
     The reference the part-by-part layout must match, page for page.
     """
-    minimum = PAGE_LIMITS[setup.profile][0]
+    minimum = setup.limits.minimum
     guess, padding = estimate_pages(book, setup.trim), 0
     for _ in range(MAX_LAYOUTS):
         data, pages = whole_flow(book, setup, guess, padding)
@@ -78,7 +80,7 @@ def single_flow(book: Book, setup: PrintSetup) -> bytes:
         if gutter_for(pages) == gutter_for(guess) and not short:
             break
         guess, padding = pages + short, padding + short
-    return data
+    return data, pages
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def parts_layout(book: Book, setup: PrintSetup, renderer: Renderer) -> Parts:
     The folio sheets for the estimated page count are laid out with the body parts, so that no
     core waits; the front matter comes last, when the contents' folios are known.
     """
-    minimum = PAGE_LIMITS[setup.profile][0]
+    minimum = setup.limits.minimum
     guess, padding = estimate_pages(book, setup.trim), 0
     count = len(chapter_groups(book)) + int(has_notes(book))
     with progress.stage("rendering", count + 1) as bar:
@@ -131,24 +133,30 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
     cached under BUILD/.cache; BOOK_JOBS=1 lays the book out as one flow, the reference.
     """
     setup = print_setup(config, reporter)
-    if not report_long_paragraphs(book, reporter):
+    if not report_long_paragraphs(book, reporter) or not fits_estimate(book, config, setup, reporter):
         return []
-    target = output_path(book.metadata.title, build_dir, "pdf")
+    target = book_path(book.metadata, build_dir, "pdf")
     first_body = book.chapters[0].id if book.chapters else ""
     options = {"bleed": setup.bleed, "pure_k": setup.profile == "ingram", "first_body": first_body}
     workers = layout.jobs()
     if workers == 1 or not book.chapters:
         if not report_missing_glyphs(book, config, setup, reporter):
             return []
-        data = single_flow(book, setup)
+        data, pages = single_flow(book, setup)
+        if not fits(book, config, setup, pages, reporter):
+            return []
         with atomic_path(target) as tmp:
             finish(data, tmp, **options)  # type: ignore[arg-type]
+        record_pages(build_dir, book, config.print, pages)
         return [target]
     with Renderer(build_dir, parts_salt(setup), workers) as renderer:
         # The glyph check runs while the workers start up and import WeasyPrint.
         if not report_missing_glyphs(book, config, setup, reporter):
             return []
         laid_out = parts_layout(book, setup, renderer)
+    pages = laid_out.front.pages + sum(part.pages for part in laid_out.body)
+    if not fits(book, config, setup, pages, reporter):
+        return []
     joined, sources = merge(
         laid_out.front.pdf,
         [part.pdf for part in laid_out.body],
@@ -162,4 +170,5 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
     finally:
         for source in [joined, *sources]:
             source.close()
+    record_pages(build_dir, book, config.print, pages)
     return [target]

@@ -12,6 +12,7 @@ from book.diagnostics import Reporter
 from book.ir import Book, Chapter, Inline, Paragraph, SourceLocation, Text
 from book.naming import book_labels
 from book.printing import fonts, hyphenation
+from book.printing.limits import PageLimits, describe, page_limits
 from book.printing.trim import Trim
 from book.resources import style_files, style_path, style_roots
 from book.writers.pdf import layout
@@ -30,6 +31,8 @@ class PrintSetup:
     fallbacks: list[fonts.Face]
     source_dir: Path
     stylesheet: Path  # print.css: the user's styles/print.css, else the package's
+    limits: PageLimits  # the printer's page range for this binding, paper and trim
+    printer: str  # "KDP paperback on white paper at 5.5x8.5in", for messages
     hyphenate: bool = True  # False when the language has no hyphenation dictionary
 
     @property
@@ -69,6 +72,8 @@ def print_setup(config: Config, reporter: Reporter) -> PrintSetup:
         fallbacks,
         config.source_dir,
         style_path("print.css", config.source_dir),
+        page_limits(settings.profile, settings.binding, settings.paper, settings.trim.name),
+        describe(settings.profile, settings.binding, settings.paper, settings.trim.name),
         hyphenate,
     )
 
