@@ -215,6 +215,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     outputs = [path for volume in books for path in backend.writer()(volume, config, build_dir, reporter)]
     for path in outputs:
         print(f"wrote {display_path(path)}")
+    if split is not None and outputs:  # the volumes' page counts are known now
+        atomic_write(manifest_path, manifest_json(book, split, build_dir, config.print).encode("utf-8"))
     reporter.halt_if_errors()
     if key is not None and outputs:
         buildkey.store(build_dir, args.command, key, outputs, reporter.diagnostics)
