@@ -16,6 +16,7 @@ from book.manifest import known_pages, manifest_json, word_count
 from book.new import BUILD, SOURCE, NewBook, create, tool_spec
 from book.output import atomic_write
 from book.pipeline import load_book, split_volumes
+from book.volume_build import write_volumes
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Shared options followed by a value, which may look like a command name (`--source epub`).
@@ -212,10 +213,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         for volume in books:
             backend.check()(volume, config, build_dir, reporter)
         return EXIT_OK
-    outputs = [path for volume in books for path in backend.writer()(volume, config, build_dir, reporter)]
-    for path in outputs:
+    if split is None:
+        outputs = fresh = backend.writer()(book, config, build_dir, reporter)
+    else:
+        outputs, fresh = write_volumes(backend, split, config, build_dir, args.strict, reporter)
+    for path in fresh:
         print(f"wrote {display_path(path)}")
-    if split is not None and outputs:  # the volumes' page counts are known now
+    if split is not None and fresh:  # the volumes' page counts are known now
         atomic_write(manifest_path, manifest_json(book, split, build_dir, config.print).encode("utf-8"))
     reporter.halt_if_errors()
     if key is not None and outputs:
