@@ -6,8 +6,8 @@ import datetime as dt
 import os
 import uuid
 from collections import Counter
-from functools import partial
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from book import progress
