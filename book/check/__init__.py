@@ -30,7 +30,7 @@ def run_checks(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
     # A cover is checked against its interior when `make cover` made one.
     targets += [
         (interior.cover, functools.partial(_cover, interior), "cover against its interior")
-        for interior in interiors(book.metadata.title, build_dir)
+        for interior in interiors(book.metadata, build_dir)
         if interior.cover.exists()
     ]
     present = [t for t in targets if t[0].exists()]

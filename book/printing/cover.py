@@ -7,7 +7,8 @@ from pathlib import Path
 
 from book.config import Config
 from book.diagnostics import Reporter
-from book.output import slugify
+from book.ir import Metadata
+from book.output import book_path
 from book.printing.paper import UNPUBLISHED, Paper, offered, paper_for
 from book.printing.trim import BLEED_IN, PT_PER_IN, Trim
 
@@ -204,10 +205,10 @@ class Interior:
         return self.pdf.with_name(f"{self.stem}.cover.json")
 
 
-def interiors(title: str, build_dir: Path) -> list[Interior]:
-    """Every interior the book prints as: today the one book (volumes will add one per volume)."""
-    slug = slugify(title)
-    return [Interior(build_dir / f"{slug}.pdf", slug)]
+def interiors(meta: Metadata, build_dir: Path) -> list[Interior]:
+    """The interiors a book (or one volume of a split book) prints as: `<slug>.pdf` or `<slug>-vol-NN.pdf`."""
+    pdf = book_path(meta, build_dir, "pdf")
+    return [Interior(pdf, pdf.stem, meta.series.position if meta.series else None)]
 
 
 def cover_setup(config: Config, reporter: Reporter) -> tuple[Trim, Paper] | None:

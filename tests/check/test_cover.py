@@ -33,7 +33,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Good:
     assert main(["cover", "--source", str(source), "--build", str(root / "build")]) == 0
     book, config, _ = load(source)
     assert book is not None and config is not None
-    interior = interiors(book.metadata.title, root / "build")[0]
+    interior = interiors(book.metadata, root / "build")[0]
     return book, config, interior, json.loads(interior.record.read_text())
 
 

@@ -16,7 +16,7 @@ from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
 from book.naming import book_labels
-from book.output import atomic_path, atomic_write, book_path
+from book.output import atomic_path, atomic_write, book_path, volume_suffix
 from book.printing.cover import CoverGeometry, Interior, cover_geometry, cover_setup, interiors
 from book.writers.cover import render
 from book.writers.cover.fit import description_overflow, fit_spine
@@ -24,21 +24,35 @@ from book.writers.cover.front import MIN_DPI, FrontError, FrontImage, front_imag
 
 
 def ensure_interior(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> bool:
-    """Build the interior unless the last `book pdf` of these very inputs is still in place."""
+    """Build the interior (the book's, or this volume's) unless the last `book pdf` of these very
+    inputs left it in place: the same records `book pdf` keeps (book/buildkey.py, volume_build.py)."""
     from book import buildkey
+    from book.volume_build import volume_key
     from book.writers.pdf import build_pdf
 
-    target = book_path(book.metadata, build_dir, "pdf")
-    key = buildkey.fingerprint("pdf", config.source_dir, reporter.strict)
-    if key is not None and target.is_file() and buildkey.lookup(build_dir, "pdf", key) is not None:
+    meta = book.metadata
+    target = book_path(meta, build_dir, "pdf")
+    name = "pdf" + volume_suffix(meta)
+    if meta.series is None:
+        key = buildkey.fingerprint("pdf", config.source_dir, reporter.strict)
+    else:
+        key = volume_key("pdf", book, config, reporter.strict)
+    if key is not None and target.is_file() and buildkey.lookup(build_dir, name, key) is not None:
         return True
+    before = len(reporter.diagnostics)
     written = build_pdf(book, config, build_dir, reporter)
     if not written or reporter.errors:
         return False
     for path in written:
         print(f"wrote {display_path(path)}")
     if key is not None:
-        buildkey.store(build_dir, "pdf", key, written, reporter.diagnostics)
+        buildkey.store(
+            build_dir,
+            name,
+            key,
+            written,
+            reporter.diagnostics[before:] if meta.series else reporter.diagnostics,
+        )
     return True
 
 
@@ -60,7 +74,7 @@ def build_cover(book: Book, config: Config, build_dir: Path, reporter: Reporter)
         return []
     trim, paper = setup
     written: list[Path] = []
-    for interior in interiors(book.metadata.title, build_dir):
+    for interior in interiors(book.metadata, build_dir):
         pages = page_count(interior, reporter)
         if pages is not None:
             written += write_cover(book, config, cover_geometry(trim, paper, pages), interior, reporter)
@@ -101,7 +115,8 @@ def write_cover(
     spine = None
     if geometry.spine_text:
         words = book_labels(book)
-        parts = [book.metadata.title]
+        series = book.metadata.series
+        parts = [series.title if series else book.metadata.title]
         if book.metadata.authors:
             parts.append(words.get("author_separator").join(book.metadata.authors))
         if interior.volume is not None:

@@ -32,7 +32,7 @@ def build_cover(source: Path, build: Path) -> Interior:
     assert main(["cover", "--source", str(source), "--build", str(build)]) == 0
     book, _, _ = load(source)
     assert book is not None
-    return interiors(book.metadata.title, build)[0]
+    return interiors(book.metadata, build)[0]
 
 
 def render_png(pdf: Path, target: Path) -> Image.Image:
@@ -239,3 +239,27 @@ def test_long_title_is_set_smaller_never_into_the_author_line(tmp_path: Path) ->
     # Room for the rule between them (80 of 2560 px below the subtitle: 0.27 in here).
     assert min(w[2] for w in authors) - max(w[4] for w in title) > 0.3
     assert all(safe["y"] + safe["height"] > w[4] for w in authors)
+
+
+def test_each_volume_gets_its_own_cover(synth, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    yaml = (
+        'title: Synthetic Saga\nauthor: Test Author\nvolumes:\n  - {chapters: "1-3"}\n  - {chapters: "4-"}\n'
+    )
+    source = synth(chapters=5, words_per_chapter=900, book_yaml=yaml)
+    build = tmp_path / "build"
+    assert main(["cover", "--source", str(source), "--build", str(build)]) == 0
+    for number in (1, 2):
+        stem = f"synthetic-saga-vol-{number:02d}"
+        record = json.loads((build / f"{stem}.cover.json").read_text())
+        with pikepdf.open(build / f"{stem}.pdf") as pdf:
+            pages = len(pdf.pages)
+        assert record["pages"] == pages and record["interior"] == f"{stem}.pdf" and record["volume"] == number
+        assert record["size"]["in"]["width"] == pytest.approx(11.25 + pages * 0.002252, abs=0.0001)
+        assert (build / f"{stem}.cover.pdf").is_file() and (build / f"{stem}.cover-template.pdf").is_file()
+    assert not (build / "synthetic-saga.cover.pdf").exists()
+    # Checked each against its own interior.
+    capsys.readouterr()
+    main(["check", "--source", str(source), "--build", str(build)])
+    out = capsys.readouterr().out
+    for number in (1, 2):
+        assert f"synthetic-saga-vol-0{number}.cover.pdf (cover against its interior): no findings" in out
