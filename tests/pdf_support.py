@@ -6,12 +6,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from book.check.pdf import preflight_pdf
 from book.config import Config
 from book.diagnostics import Reporter
 from book.ir import Book
 from book.writers.pdf import build_pdf
-from tests.conftest import SAMPLE, load
+from tests.conftest import PDFTOTEXT_MISSING, SAMPLE, load
+
+
+def require_pdftotext() -> None:
+    """Skip the calling test on a machine without poppler: the preflight and page texts need it."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip(PDFTOTEXT_MISSING)
 
 
 def sample_copy(folder: Path, print_section: str = "") -> Path:
@@ -33,6 +41,7 @@ def build(source: Path, build_dir: Path) -> tuple[Book, Config, Reporter, Path |
 
 def preflight(path: Path, book: Book, config: Config) -> list[tuple[str, str]]:
     """(code, message) of everything the preflight reports."""
+    require_pdftotext()
     reporter = Reporter()
     preflight_pdf(path, book, config, reporter)
     return [(d.code, d.message) for d in reporter.diagnostics]
@@ -40,6 +49,7 @@ def preflight(path: Path, book: Book, config: Config) -> list[tuple[str, str]]:
 
 def page_texts(path: Path) -> list[str]:
     """Each page's text, as poppler extracts it in reading order."""
+    require_pdftotext()
     out = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")

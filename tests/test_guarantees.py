@@ -14,7 +14,7 @@ from lxml import etree
 
 from book import output
 from book.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_pdftotext
 
 HOSTILE = ["<script>alert(1)</script>", "</p>", "&amp;", "]]>", "{{ 6+1 }}", "{% if x %}"]
 NAME = "time-slip-reiwa-japan"
@@ -33,6 +33,7 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOOK_NO_CACHE", "1")
 
 
+@needs_pdftotext
 def test_markup_in_the_source_is_visible_text_in_both_formats(sample_source: Path, tmp_path: Path) -> None:
     chapter = next(sample_source.glob("000_*.txt"))
     text = chapter.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from book.diagnostics import Reporter
 from book.ir import Book, Paragraph
 from book.writers.epub import build_epub
-from tests.conftest import load
+from tests.conftest import load, needs_pdftotext
 
 
 def epub_builds(book: Book, config: object, out: Path) -> None:
@@ -85,6 +85,7 @@ def test_date_comes_from_the_sources_not_the_clock(sample_source: Path, monkeypa
 
 
 @pytest.mark.slow
+@needs_pdftotext
 @pytest.mark.parametrize("case", ["long-title", "many-notes"])
 def test_hostile_inputs_print_and_pass_the_preflight(tmp_path: Path, case: str) -> None:
     from book.check.pdf import preflight_pdf

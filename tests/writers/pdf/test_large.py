@@ -9,9 +9,11 @@ import pikepdf
 import pytest
 
 from book.check import pdf_words
+from tests.conftest import needs_cjk_font
 from tests.pdf_support import build, preflight
 
 
+@needs_cjk_font
 @pytest.mark.slow  # two layouts of ~315 pages: about 20 s
 def test_long_book_gets_the_wider_gutter(synth: Callable[..., Path], tmp_path: Path) -> None:
     source = synth(chapters=34, words_per_chapter=1800)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,15 @@ from typing import Any
 import pikepdf
 import pytest
 
+from book.resources import STYLES_DIR, user_styles_dir
 from book.writers.pdf import layout as pdf_parts
 from book.writers.pdf import plan
 from book.writers.pdf.subsets import embedded_fonts
+from tests.conftest import needs_cjk_font
 from tests.pdf_support import build, page_texts, preflight
 from tests.test_cache import CORRUPTIONS, hostile_pickle
+
+pytestmark = needs_cjk_font  # the synthetic books print 令和 and 東京
 
 
 def _book_facts(path: Path) -> dict[str, Any]:
@@ -113,18 +118,26 @@ def test_an_edit_lays_out_only_that_chapter(
     assert uncached is not None and _book_facts(path) == _book_facts(uncached)
 
 
-def test_a_style_change_lays_out_everything_again(
+def test_editing_the_users_print_css_lays_out_everything_again(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BOOK_JOBS", "2")
+    # The user's styles/ beside the source folder overrides the package's print.css.
+    user_css = user_styles_dir(source) / "print.css"
+    user_css.parent.mkdir()
+    shutil.copy(STYLES_DIR / "print.css", user_css)
     book = build(source, tmp_path / "build")[0]
     build(source, tmp_path / "build")
-    assert pdf_parts.LAST_RUN.rendered == []
-    monkeypatch.setattr(pdf_parts, "code_version", lambda: "print.css changed")
-    build(source, tmp_path / "build")
+    assert pdf_parts.LAST_RUN.rendered == [] and pdf_parts.LAST_RUN.cached
+    with open(user_css, "a", encoding="utf-8") as css:
+        css.write('\n.chapter-label::after { content: " restyled"; }\n')
+    _, _, reporter, path = build(source, tmp_path / "build")
+    assert path is not None, reporter.diagnostics
     assert pdf_parts.LAST_RUN.cached == []
     every_part = {plan.part_label(book, g) for g in plan.chapter_groups(book)} | {"notes", "front matter"}
     assert every_part <= set(pdf_parts.LAST_RUN.rendered)
+    openers = [text for text in page_texts(path) if re.search(r"Chapter \d+ restyled", text)]
+    assert len(openers) == len(book.chapters)
 
 
 def test_ingram_parts_share_fonts_and_keep_pure_k_folios(
