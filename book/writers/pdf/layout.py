@@ -69,15 +69,36 @@ class Part:
     anchors: tuple[tuple[str, int], ...] = ()  # (id, index of the page it is on) for Job.anchors
 
 
+class WeasyPrintChanged(RuntimeError):
+    """The installed WeasyPrint lacks an internal that lifting folios relies on."""
+
+
+def weasyprint_changed(internal: str) -> WeasyPrintChanged:
+    import weasyprint
+
+    return WeasyPrintChanged(
+        f"WeasyPrint {weasyprint.__version__} changed {internal}, an internal that "
+        "book/writers/pdf/layout.py relies on to lift folios; install the WeasyPrint versions "
+        "pyproject.toml allows, or adapt _lift_folio"
+    )
+
+
 def _lift_folio(page: Any) -> bool:
     """Take the folio box off a laid-out page; True when the page's CSS gave it a folio.
 
-    Uses WeasyPrint's page box (Page._page_box): the @bottom-center margin box exists only when
-    print.css gives the page a folio, so this follows the stylesheet instead of repeating it.
+    Uses two WeasyPrint internals (hence the version ceiling in pyproject.toml): the page box
+    (Page._page_box) and its margin boxes' MarginBox.at_keyword. The @bottom-center margin box
+    exists only when print.css gives the page a folio, so this follows the stylesheet instead of
+    repeating it.
     """
     from weasyprint.formatting_structure.boxes import MarginBox
 
-    box = page._page_box
+    box: Any = getattr(page, "_page_box", None)
+    if not isinstance(getattr(box, "children", None), tuple | list):
+        raise weasyprint_changed("Page._page_box (a page box with its children)")
+    margin_boxes = [c for c in box.children if isinstance(c, MarginBox)]
+    if any(not isinstance(getattr(c, "at_keyword", None), str) for c in margin_boxes):
+        raise weasyprint_changed("MarginBox.at_keyword")
     kept = [c for c in box.children if not (isinstance(c, MarginBox) and c.at_keyword == "@bottom-center")]
     lifted = len(kept) != len(box.children)
     box.children = kept
