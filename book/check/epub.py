@@ -200,7 +200,8 @@ def run_ace(path: Path, where: SourceLocation, reporter: Reporter) -> None:
         missing = "DAISY Ace" if ace is None else "Node.js"
         reporter.report(
             "E005",
-            f"accessibility check skipped: {missing} is not installed (run .ci/setup-epub.sh to install it)",
+            f"accessibility check skipped: {missing} is not installed (`npm install -g @daisy/ace-cli` "
+            "with Node.js, or `make tools` in the book's repository, which puts Ace in .tools/)",
             where,
         )
         return
