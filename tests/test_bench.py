@@ -8,7 +8,7 @@ from pathlib import Path
 from book import bench
 from book.printing.trim import parse_trim
 from book.writers.pdf.css import text_size
-from tests.conftest import load
+from tests.conftest import load, needs_cjk_font
 
 
 def _measure(seconds: float, cpu: float = 1.0, ok: bool = True) -> bench.Measure:
@@ -39,6 +39,7 @@ def test_the_ratio_is_the_median_of_each_rounds_pair() -> None:
     assert bench.paired_ratio(ours, [*theirs[:2], _measure(1.0, ok=False)]) == "–"
 
 
+@needs_cjk_font  # the reference's font stack names the CJK fallback found on the machine
 def test_the_anchors_use_our_trim_face_and_size(synth: Callable[..., Path]) -> None:
     source = synth(chapters=2, words_per_chapter=200, book_yaml="title: T\nprint:\n  trim: 6x9in\n")
     book, _, reporter = load(source)
