@@ -18,7 +18,7 @@ from book.cli import main
 from book.diagnostics import Reporter
 from book.printing.cover import Interior, interiors
 from book.writers.epub.cover import BACKGROUND, INK
-from tests.conftest import load
+from tests.conftest import load, needs_cjk_font
 from tests.pdf_support import sample_copy
 
 needs_poppler = pytest.mark.skipif(
@@ -159,6 +159,7 @@ description: |
 
 @pytest.mark.slow
 @needs_poppler
+@needs_cjk_font  # a synthetic book: 令和 and 東京 in print
 def test_a_300_page_book_gets_spine_text_and_cream_widens_it(synth, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     source = synth(chapters=33, book_yaml=THICK_YAML)  # about 300 pages
     # A front at 300 dpi for 5.5 x 8.5 in plus bleed: 1688 x 2625 px, a gradient so cropping shows.
