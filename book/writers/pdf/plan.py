@@ -13,6 +13,7 @@ from book.ir import Book, Chapter, Inline, Paragraph, SourceLocation, Text
 from book.naming import book_labels
 from book.printing import fonts, hyphenation
 from book.printing.limits import PageLimits, describe, page_limits
+from book.printing.pages import page_model
 from book.printing.trim import Trim
 from book.resources import style_files, style_path, style_roots
 from book.writers.pdf import layout
@@ -163,10 +164,12 @@ def report_long_paragraphs(book: Book, reporter: Reporter) -> bool:
 
 
 def estimate_pages(book: Book, trim: Trim) -> int:
-    """A first guess at the page count, so that most books need a single layout."""
-    words = sum(len(text.split()) for text, _ in _texts(book, _NO_CONFIG))
-    per_page = 290 * (trim.width * trim.height) / (5.5 * 8.5)
-    return int(words / per_page + 1.5 * len(book.chapters) + 8)
+    """A first guess at the page count, so that most books need a single layout: the line model of
+    printing/pages.py, at the gutter band of its own first count (a guess in the wrong band costs
+    a whole second layout, which a 790-page volume paid with the old words-per-page rule)."""
+    chapters = list(book.chapters)
+    first = page_model(trim, 1).book_pages(chapters)
+    return page_model(trim, first).book_pages(chapters)
 
 
 WORDS_PER_PART = 5000
