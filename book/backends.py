@@ -1,4 +1,4 @@
-"""The commands that take a loaded book: writers (which produce outputs) and checks (which report)."""
+"""The commands that take a loaded book: writers and catalogs produce outputs, checks report."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from book.ir import Book
 # A writer returns the files it wrote (none when it reported why it could not).
 Writer = Callable[[Book, Config, Path, Reporter], list[Path]]
 # A check validates what is already built and reports every finding.
+# A catalog describes the whole book and its volumes at once (one OPDS feed for every volume):
+# the book, its volumes ([book] without `volumes:`), and the rest as for a writer.
 Check = Callable[[Book, Config, Path, Reporter], None]
+Catalog = Callable[[Book, list[Book], Config, Path, Reporter], list[Path]]
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Backend:
     """
 
     name: str
-    kind: Literal["writer", "check"]
+    kind: Literal["writer", "check", "catalog"]
     help: str
     module: str
     function: str
@@ -43,6 +46,11 @@ class Backend:
     def check(self) -> Check:
         assert self.kind == "check", self.name
         found: Check = getattr(importlib.import_module(self.module), self.function)
+        return found
+
+    def catalog(self) -> Catalog:
+        assert self.kind == "catalog", self.name
+        found: Catalog = getattr(importlib.import_module(self.module), self.function)
         return found
 
 
@@ -74,7 +82,7 @@ BACKENDS: dict[str, Backend] = {
         ),
         Backend(
             "opds",
-            "writer",
+            "catalog",
             "write BUILD/opds.xml, an OPDS catalog of the built EPUB, kepub and PDF (with cover images)",
             "book.writers.opds",
             "build_opds",

@@ -213,7 +213,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         for volume in books:
             backend.check()(volume, config, build_dir, reporter)
         return EXIT_OK
-    if split is None:
+    if backend.kind == "catalog":
+        outputs = fresh = backend.catalog()(book, books, config, build_dir, reporter)
+    elif split is None:
         outputs = fresh = backend.writer()(book, config, build_dir, reporter)
     else:
         outputs, fresh = write_volumes(backend, split, config, build_dir, args.strict, reporter)

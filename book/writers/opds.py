@@ -26,7 +26,7 @@ from PIL import Image
 from book.config import Config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, SourceLocation
-from book.output import atomic_write, book_path, slugify
+from book.output import atomic_write, book_path
 from book.writers.epub.cover import CoverError, CoverImage, generate_cover, load_cover
 
 FEED_NAME = "opds.xml"
@@ -173,16 +173,16 @@ def _summary(book: Book) -> str:
 def _images(book: Book, config: Config, build_dir: Path) -> tuple[CatalogFile, CatalogFile]:
     """Write the cover and a thumbnail beside the feed; the same bytes every build."""
     cover: CoverImage = load_cover(config.cover) if config.cover else generate_cover(book.metadata)
-    slug = slugify(book.metadata.title)
     extension = cover.file_name.rsplit(".", 1)[-1]
-    cover_path = build_dir / f"{slug}.cover.{extension}"
+    # Named like the book's other files: `<slug>.cover.png`, `<slug>-vol-02.cover.png`.
+    cover_path = book_path(book.metadata, build_dir, f"cover.{extension}")
     atomic_write(cover_path, cover.data, durable=False)
     with Image.open(io.BytesIO(cover.data)) as image:
         small = image.convert("RGB")
         small.thumbnail((THUMBNAIL_HEIGHT, THUMBNAIL_HEIGHT), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         small.save(out, format="JPEG", quality=85, optimize=True)
-    thumbnail_path = build_dir / f"{slug}.thumbnail.jpg"
+    thumbnail_path = book_path(book.metadata, build_dir, "thumbnail.jpg")
     atomic_write(thumbnail_path, out.getvalue(), durable=False)
     return (
         CatalogFile(cover_path.name, cover.media_type, len(cover.data)),
@@ -212,28 +212,12 @@ def download_base(reporter: Reporter) -> str | None:
     return base if base.endswith("/") else base + "/"
 
 
-def build_opds(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
-    """Write `build/opds.xml` listing the built files of this book; D001 when nothing is built."""
-    base = download_base(reporter)
-    if base is None:
-        return []
-    files = built_files(book, build_dir)
-    target = build_dir / FEED_NAME
-    if not files:
-        reporter.report(
-            "D001",
-            f"no book to list in '{display_path(build_dir)}': "
-            "run 'make epub kepub' (or pdf) before 'make opds'",
-            SourceLocation(display_path(target)),
-        )
-        return []
-    try:
-        cover, thumbnail = _images(book, config, build_dir)
-    except CoverError as exc:
-        reporter.report("E006", str(exc), config.location("cover"))
-        return []
+def _entry_for(
+    book: Book, files: tuple[CatalogFile, ...], images: tuple[CatalogFile, CatalogFile]
+) -> CatalogBook:
     meta = book.metadata
-    entry = CatalogBook(
+    cover, thumbnail = images
+    return CatalogBook(
         id=meta.identifier,
         title=meta.title,
         authors=meta.authors,
@@ -247,5 +231,35 @@ def build_opds(book: Book, config: Config, build_dir: Path, reporter: Reporter) 
         issued=meta.date,
         rights=meta.rights,
     )
-    atomic_write(target, feed_xml([entry], meta.title, feed_id(meta.identifier), base))
+
+
+def build_opds(
+    book: Book, volumes: list[Book], config: Config, build_dir: Path, reporter: Reporter
+) -> list[Path]:
+    """Write `build/opds.xml`: one entry for the book, or one per volume, listing the files built
+    for it; D001 when nothing is built. The feed is the whole book's (its title and id)."""
+    base = download_base(reporter)
+    if base is None:
+        return []
+    target = build_dir / FEED_NAME
+    built = [(volume, built_files(volume, build_dir)) for volume in volumes]
+    built = [(volume, files) for volume, files in built if files]
+    if not built:
+        reporter.report(
+            "D001",
+            f"no book to list in '{display_path(build_dir)}': "
+            "run 'make epub kepub' (or pdf) before 'make opds'",
+            SourceLocation(display_path(target)),
+        )
+        return []
+    entries = []
+    for volume, files in built:
+        try:
+            images = _images(volume, config, build_dir)
+        except CoverError as exc:
+            reporter.report("E006", str(exc), config.location("cover"))
+            return []
+        entries.append(_entry_for(volume, files, images))
+    meta = book.metadata
+    atomic_write(target, feed_xml(entries, meta.title, feed_id(meta.identifier), base))
     return [target]

@@ -192,3 +192,32 @@ def test_nothing_built_is_D001(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "make epub kepub" in d["message"]
     assert d["file"].endswith("opds.xml")
     assert status == 1
+
+
+def test_a_book_in_volumes_lists_every_volume_with_its_own_files(
+    synth: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Through the CLI as `make epub kepub opds` runs it: one feed, one entry per volume (the feed
+    # once kept only the last volume, since the catalog was written once per volume).
+    yaml = (
+        "title: Saga\nauthor: Test Author\nlanguage: en\n"
+        'volumes:\n  - {chapters: "1-3"}\n  - {title: The Thaw, chapters: "4-"}\n'
+    )
+    source = synth(chapters=6, words_per_chapter=300, notes_per_chapter=1, book_yaml=yaml)
+    build = tmp_path / "build"
+    for command in ("epub", "kepub", "opds"):
+        assert main([command, "--source", str(source), "--build", str(build)]) == 0
+    capsys.readouterr()
+    parsed = feedparser.parse((build / "opds.xml").read_bytes())
+    assert not parsed.bozo
+    assert parsed.feed.title == "Saga"
+    entries = sorted(parsed.entries, key=lambda e: e.title)
+    assert [e.title for e in entries] == ["Saga, Volume 1", "Saga, Volume 2: The Thaw"]
+    assert len({e.id for e in entries}) == 2
+    for number, entry in enumerate(entries, 1):
+        hrefs = sorted(unquote(link.href) for link in _links(entry, ACQUISITION))
+        assert hrefs == [f"saga-vol-0{number}.epub", f"saga-vol-0{number}.kepub.epub"]
+        for rel in (IMAGE, THUMBNAIL):
+            [image] = _links(entry, rel)
+            assert unquote(image.href).startswith(f"saga-vol-0{number}.")
+            assert (build / unquote(image.href)).is_file()
