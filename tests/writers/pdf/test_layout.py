@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from book.writers.pdf import layout as pdf_parts
 from book.writers.pdf import plan
 from book.writers.pdf.subsets import embedded_fonts
 from tests.conftest import needs_cjk_font
-from tests.pdf_support import build, page_texts, preflight
+from tests.pdf_support import build, page_texts, preflight, require_pdftotext
 from tests.test_cache import CORRUPTIONS, hostile_pickle
 
 pytestmark = needs_cjk_font  # the synthetic books print 令和 and 東京
@@ -54,9 +55,26 @@ def source(synth: Callable[..., Path]) -> Path:
     return synth(chapters=6, words_per_chapter=1500, notes_per_chapter=2)
 
 
+def _rendered_pages(path: Path, folder: Path, pages: range) -> list[bytes]:
+    """The pages as a reader sees them: PNGs at 50 dpi (crop marks, bleed, folios and all)."""
+    require_pdftotext()  # poppler-utils has pdftoppm too
+    folder.mkdir()
+    first, last = str(pages.start + 1), str(pages.stop)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", first, "-l", last, str(path), str(folder / "p")], check=True
+    )
+    return [png.read_bytes() for png in sorted(folder.glob("p-*.png"))]
+
+
+# kdp bleeds (and trims the inside edge afterwards); proof draws crop marks and a bleed on every
+# page, which the folio sheets must not draw a second time (they did, and kept each folio a form of
+# its own: the joined book was 1.8× the single flow).
+@pytest.mark.parametrize("profile", ["kdp", "proof"])
 def test_parts_make_the_same_book_as_one_flow(
-    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    synth: Callable[..., Path], profile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    head = f"title: Synthetic Saga\nauthor: Test Author\nlanguage: en\nprint: {{profile: {profile}}}\n"
+    source = synth(chapters=6, words_per_chapter=1500, notes_per_chapter=2, book_yaml=head)
     monkeypatch.setenv("BOOK_JOBS", "1")
     book, config, reporter, single = build(source, tmp_path / "single")
     assert single is not None, reporter.diagnostics
@@ -83,6 +101,11 @@ def test_parts_make_the_same_book_as_one_flow(
         assert font.widths == reference[name].widths, name
         assert font.text == reference[name].text, name
     assert parts.stat().st_size <= 1.15 * single.stat().st_size
+    # Every page looks the same, pixel for pixel.
+    every = range(one["pages"])
+    assert _rendered_pages(parts, tmp_path / "png-parts", every) == _rendered_pages(
+        single, tmp_path / "png-single", every
+    )
 
 
 def test_parts_are_reproducible_and_cached_equals_fresh(
