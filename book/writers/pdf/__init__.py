@@ -137,7 +137,12 @@ def build_pdf(book: Book, config: Config, build_dir: Path, reporter: Reporter) -
         return []
     target = book_path(book.metadata, build_dir, "pdf")
     first_body = book.chapters[0].id if book.chapters else ""
-    options = {"bleed": setup.bleed, "pure_k": setup.profile == "ingram", "first_body": first_body}
+    options = {
+        "bleed": setup.bleed,
+        "pure_k": setup.profile == "ingram",
+        "crop_marks": setup.profile == "proof",
+        "first_body": first_body,
+    }
     workers = layout.jobs()
     if workers == 1 or not book.chapters:
         if not report_missing_glyphs(book, config, setup, reporter):

@@ -1,4 +1,4 @@
-"""The generated part of the print stylesheet: fonts, page size, mirrored margins, bleed, marks, ink."""
+"""The generated part of the print stylesheet: fonts, page size, mirrored margins, bleed, ink."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def generated_css(
         # CSS bleeds every side; the writer trims the inside edge off afterwards (KDP geometry).
         page.append(f"bleed: {BLEED_IN}in")
     if profile == "proof":
-        page.append("marks: crop")
+        # Its crop marks are drawn after layout (marks.py), once for every page.
         page.append("bleed: 0.25in" if not bleed else f"bleed: {BLEED_IN}in")
     lines.append("@page { " + "; ".join(page) + "; }")
     lines.append(f"@page :left {{ margin-left: {margins.outside}in; margin-right: {margins.inside}in; }}")

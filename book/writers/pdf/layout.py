@@ -157,12 +157,6 @@ def folio_sheet_html(lang: str, stylesheet_urls: list[str]) -> str:
     )
 
 
-# A folio sheet draws only folios: the crop marks are the body page's own (proof profile). Marks on
-# the sheet too would be drawn twice, and their forms would keep the folio from joining its page's
-# content, so that every folio stayed a form of its own (the parallel PDF was 1.8× the single flow).
-NO_MARKS_CSS = "@page { marks: none; }\n"
-
-
 def first_folio_css(folio: int) -> str:
     return f"@page :first {{ counter-reset: page {folio}; }}\n"
 

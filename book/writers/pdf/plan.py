@@ -224,7 +224,7 @@ def sheet_jobs(book: Book, setup: PrintSetup, css: str, first: int, last: int) -
         Job(
             f"folios {start}-{start + FOLIOS_PER_SHEET - 1}",
             html,
-            css + layout.first_folio_css(start) + layout.NO_MARKS_CSS,
+            css + layout.first_folio_css(start),
             setup.base_url,
             setup.roots,
             setup.profile == "ingram",

@@ -1,4 +1,4 @@
-"""After WeasyPrint: KDP bleed geometry, pure-K ink for IngramSpark, and a reproducible save."""
+"""After WeasyPrint: KDP bleed geometry, pure-K ink for IngramSpark, proof crop marks, a reproducible save."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pikepdf
 
 from book.printing.trim import BLEED_IN, PT_PER_IN
+from book.writers.pdf.marks import add_crop_marks
 
 # `r g b rg` / `RG` operators; WeasyPrint writes black as `0 0 0 rg` even when told device-cmyk
 # for the text, e.g. for crop marks and link annotations' borders.
@@ -89,18 +90,32 @@ def _page_labels(pdf: pikepdf.Pdf, first_body: str) -> None:
     )
 
 
-def finish(data: bytes, target: Path, *, bleed: bool, pure_k: bool, first_body: str = "") -> int:
+def finish(
+    data: bytes, target: Path, *, bleed: bool, pure_k: bool, crop_marks: bool = False, first_body: str = ""
+) -> int:
     """Fix up WeasyPrint's PDF and write it to `target` reproducibly; returns the page count."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        return finish_pdf(pdf, target, bleed=bleed, pure_k=pure_k, first_body=first_body)
+        return finish_pdf(
+            pdf, target, bleed=bleed, pure_k=pure_k, crop_marks=crop_marks, first_body=first_body
+        )
 
 
-def finish_pdf(pdf: pikepdf.Pdf, target: Path, *, bleed: bool, pure_k: bool, first_body: str = "") -> int:
+def finish_pdf(
+    pdf: pikepdf.Pdf,
+    target: Path,
+    *,
+    bleed: bool,
+    pure_k: bool,
+    crop_marks: bool = False,
+    first_body: str = "",
+) -> int:
     """finish() for a PDF already open (the joined parts); `first_body` names the folio-1 page."""
     if bleed:
         _kdp_bleed(pdf)
     if pure_k:
         _pure_k(pdf)
+    if crop_marks:  # once the bleed is final: the marks sit in it
+        add_crop_marks(pdf)
     if first_body:
         _page_labels(pdf, first_body)
     pages = len(pdf.pages)

@@ -208,9 +208,19 @@ def test_proof_has_crop_marks(make: Make) -> None:
         trim = [float(v) for v in page.TrimBox]
         assert media[2] - media[0] > trim[2] - trim[0] + 20  # room outside the trim for the marks
         assert trim[2] - trim[0] == pytest.approx(148 / 25.4 * 72, abs=0.5)
-        # WeasyPrint draws the marks in a form XObject: lines (m ... l S) outside the trim
-        forms = [x.read_bytes() for x in page.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
-        assert any(re.search(rb"\sl\s", form) for form in forms), "crop marks"
+        # One form draws the eight marks (m ... l S), in the bleed only, on every page.
+        forms = {str(n): x for n, x in page.Resources.XObject.items() if str(n).startswith("/BookCropMarks")}
+        assert len(forms) == 1, "crop marks"
+        (name, form), *_ = forms.items()
+        segments = re.findall(rb"(-?[\d.]+) (-?[\d.]+) m (-?[\d.]+) (-?[\d.]+) l S", form.read_bytes())
+        assert len(segments) == 8
+        for segment in segments:
+            x0, y0, x1, y1 = (float(v) for v in segment)
+            outside_x = max(x0, x1) <= trim[0] or min(x0, x1) >= trim[2]
+            outside_y = max(y0, y1) <= trim[1] or min(y0, y1) >= trim[3]
+            assert outside_x or outside_y, f"a crop mark reaches into the trimmed page: {segment}"
+        for other in pdf.pages:
+            assert name.encode() + b" Do" in b"".join(s.read_bytes() for s in other.obj.Contents)
 
 
 def test_a_named_fallback_font_that_is_missing_is_p013(tmp_path: Path) -> None:
