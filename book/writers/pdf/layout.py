@@ -9,6 +9,7 @@ changes one chapter's length re-lays that chapter only. merge.py joins the parts
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -38,13 +39,14 @@ class Job:
 
     label: str
     html: str
-    css: str
+    css: str  # the generated stylesheet, the same for every part of one layout
     base_url: str
     roots: tuple[str, ...]
     ingram: bool
     drop_last: bool = False  # the part-end page, which only forces the blank verso before it
     lift_folios: bool = False  # body parts: their folios come from the folio sheets
     anchors: tuple[str, ...] = ()  # ids whose page the contents needs (the part's chapters, notes)
+    extra_css: str = ""  # what this job adds to `css` (a folio sheet's first folio)
 
     def key(self, salt: str) -> str:
         return digest(
@@ -52,6 +54,7 @@ class Job:
             salt,
             self.html,
             self.css,
+            self.extra_css,
             self.base_url,
             *self.roots,
             str((self.ingram, self.drop_last, self.lift_folios)),
@@ -110,17 +113,18 @@ def lay_out(job: Job) -> Part:
     import logging
 
     from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     from book.writers.pdf.fetch import ConfinedFetcher
 
     # WeasyPrint logs refused URLs and unsupported CSS as warnings; the build reports its own.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = ConfinedFetcher([Path(root) for root in job.roots])
-    font_config = FontConfiguration()
+    font_config, stylesheet = _shared_stylesheet(job.css, job.roots)
+    stylesheets = [stylesheet]
+    if job.extra_css:
+        stylesheets.append(CSS(string=job.extra_css, font_config=font_config, url_fetcher=fetcher))
     document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
-        font_config=font_config,
-        stylesheets=[CSS(string=job.css, font_config=font_config, url_fetcher=fetcher)],
+        font_config=font_config, stylesheets=stylesheets
     )
     pages = document.pages[:-1] if job.drop_last else document.pages
     folios = tuple(_lift_folio(page) for page in pages) if job.lift_folios else ()
@@ -133,6 +137,34 @@ def lay_out(job: Job) -> Part:
         for name in wanted.intersection(page.anchors):
             found.setdefault(name, index)
     return Part(data, len(pages), folios, tuple(sorted(found.items(), key=lambda item: item[1])))
+
+
+_SHARED: dict[tuple[str, tuple[str, ...]], tuple[Any, Any]] = {}
+
+
+def _shared_stylesheet(css: str, roots: tuple[str, ...]) -> tuple[Any, Any]:
+    """The generated stylesheet, parsed once per worker with the fonts its @font-face rules load.
+
+    Every part of a layout has the same one; a fresh FontConfiguration and parse for each part
+    cost ~40 ms (6 % of a 100-chapter book's CPU). WeasyPrint documents reusing both across
+    documents. Only the latest layout's is kept: a new gutter band brings new CSS.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from book.writers.pdf.fetch import ConfinedFetcher
+
+    key = (css, roots)
+    if key not in _SHARED:
+        _SHARED.clear()
+        font_config = FontConfiguration()
+        fetcher = ConfinedFetcher([Path(root) for root in roots])
+        _SHARED[key] = (font_config, CSS(string=css, font_config=font_config, url_fetcher=fetcher))
+    return _SHARED[key]
+
+
+# Dropped before the interpreter tears its modules down, when FontConfiguration.__del__ would fail.
+atexit.register(_SHARED.clear)
 
 
 def _release_memory() -> None:

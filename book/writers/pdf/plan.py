@@ -224,10 +224,11 @@ def sheet_jobs(book: Book, setup: PrintSetup, css: str, first: int, last: int) -
         Job(
             f"folios {start}-{start + FOLIOS_PER_SHEET - 1}",
             html,
-            css + layout.first_folio_css(start),
+            css,
             setup.base_url,
             setup.roots,
             setup.profile == "ingram",
+            extra_css=layout.first_folio_css(start),
         )
         for start in range(first, last + 1, FOLIOS_PER_SHEET)
     ]
