@@ -135,60 +135,106 @@ class Cache:
 
 
 class Bundle:
-    """Many small cached JSON values in one file, read on first use, written whole by `save()`.
+    """Many small cached JSON values in one file, read on first use, written by `save()`.
 
     One file instead of one per entry: a thousand chapters cost one read and one write, not a
     thousand. It is a text file of one entry per line, `KEY<tab>VERSION<tab>JSON`, with the JSON
     ASCII-only (so no line break inside it). Entries are parsed only when asked for, and those not
     asked for again are written back as the same bytes, never decoded and re-encoded.
     `save()` keeps only the entries this build used, so the bundle never grows stale.
+
+    A build that changes a few entries of many (a chapter appended or edited) writes only those:
+    beside the base file, a small delta file holds the entries added or replaced since the base was
+    written and a tombstone (an empty value) for each base entry no longer used. The base is
+    rewritten whole, and the delta removed, once the delta is a quarter of the base's size.
     """
 
     def __init__(self, build_dir: Path, namespace: str) -> None:
         self.path = build_dir / ".cache" / f"{namespace}.bundle"
-        self._old: dict[str, bytes] | None = None
+        self.delta_path = build_dir / ".cache" / f"{namespace}.delta.bundle"
+        self._base: dict[str, bytes] | None = None
+        self._delta: dict[str, bytes] = {}
+        self._old: dict[str, bytes] = {}
         self._used: dict[str, bytes] = {}
 
     def _load(self) -> dict[str, bytes]:
-        if self._old is None:
-            self._old = {}
-            try:
-                text = self.path.read_bytes()
-            except OSError:  # missing or unreadable: an empty cache
-                return self._old
-            version = str(FORMAT_VERSION).encode()
-            for line in text.split(b"\n"):
-                fields = line.split(b"\t", 2)
-                if len(fields) == 3 and fields[1] == version:
-                    self._old[fields[0].decode("ascii", "replace")] = fields[2]
+        if self._base is None:
+            self._base = _read_lines(self.path)
+            self._delta = _read_lines(self.delta_path)
+            self._old = {**self._base, **self._delta}
+            for key, raw in self._delta.items():
+                if not raw:  # a tombstone: the base's entry is no longer used
+                    del self._old[key]
         return self._old
 
     def get(self, key: str, decode: Callable[[Any], T] = _identity) -> T | None:
         """The value stored under `key`, passed through `decode` (which raises ValueError on a value
         it does not expect: e.g. ir.from_data); None on a miss or an entry that is not valid."""
-        if not enabled():
-            return None
-        raw = self._load().get(key)
+        raw = self.get_raw(key)
         if raw is None:
             return None
         try:
             value = decode(json.loads(raw))
         except NOT_AN_ENTRY:
+            self._used.pop(key, None)
             return None
-        self._used[key] = raw
         return value
+
+    def get_raw(self, key: str) -> bytes | None:
+        """The stored JSON text under `key`, not parsed (the caller checks it); kept by `save()`."""
+        if not enabled():
+            return None
+        raw = self._load().get(key)
+        if raw is not None:
+            self._used[key] = raw
+        return raw
+
+    def forget(self, key: str) -> None:
+        """Do not keep `key` (an entry the caller found not valid after `get_raw`)."""
+        self._used.pop(key, None)
 
     def put(self, key: str, value: Any) -> None:
         """Store a JSON-able value (lists, dicts with string keys, strings, numbers, booleans, None)."""
+        self.put_raw(key, json.dumps(value, separators=(",", ":")).encode("ascii"))
+
+    def put_raw(self, key: str, raw: bytes) -> None:
+        """Store JSON text the caller encoded (ASCII-only, as `put` writes it)."""
         if enabled():
             # Keys are digests: nothing in one can break the line format.
             if not (key.isascii() and key.isalnum()):
                 raise ValueError(f"a cache key must be letters and digits: {key!r}")
-            self._used[key] = json.dumps(value, separators=(",", ":")).encode("ascii")
+            self._used[key] = raw
 
     def save(self) -> None:
         if not enabled() or self._used == self._load():
             return
-        version = str(FORMAT_VERSION).encode()
-        lines = [b"%s\t%s\t%s\n" % (key.encode(), version, raw) for key, raw in self._used.items()]
-        atomic_write(self.path, b"".join(lines), durable=False)
+        base = self._base or {}
+        delta = {key: raw for key, raw in self._used.items() if base.get(key) != raw}
+        delta.update((key, b"") for key in base if key not in self._used)
+        if base and sum(map(len, delta.values())) + len(delta) * 80 < sum(map(len, base.values())) // 4:
+            if delta != self._delta:
+                atomic_write(self.delta_path, _lines(delta), durable=False)
+            return
+        atomic_write(self.path, _lines(self._used), durable=False)
+        # A delta left by a crash here only repeats what the new base holds (keys are digests).
+        self.delta_path.unlink(missing_ok=True)
+
+
+def _read_lines(path: Path) -> dict[str, bytes]:
+    """A bundle file's entries of this format version, by key; empty when missing or unreadable."""
+    try:
+        text = path.read_bytes()
+    except OSError:
+        return {}
+    version = str(FORMAT_VERSION).encode()
+    entries = {}
+    for line in text.split(b"\n"):
+        fields = line.split(b"\t", 2)
+        if len(fields) == 3 and fields[1] == version:
+            entries[fields[0].decode("ascii", "replace")] = fields[2]
+    return entries
+
+
+def _lines(entries: dict[str, bytes]) -> bytes:
+    version = str(FORMAT_VERSION).encode()
+    return b"".join(b"%s\t%s\t%s\n" % (key.encode(), version, raw) for key, raw in entries.items())

@@ -9,7 +9,8 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -137,9 +138,39 @@ class Chapter:
     def id(self) -> str:
         return f"chapter-{self.number:03d}"
 
-    @property
+    # Cached, and filled in ahead by `deferred_chapter`: the contents and the manifest ask for these of
+    # every chapter, and a chapter kept in the build cache answers without decoding its blocks.
+    @cached_property
     def headings(self) -> tuple[SectionHeading, ...]:
         return tuple(b for b in self.blocks if isinstance(b, SectionHeading))
+
+    @cached_property
+    def word_count(self) -> int:
+        """Words of the body text (paragraphs and section headings), notes excluded."""
+        words = 0
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                words += len(" ".join(i.text for i in block.inlines if isinstance(i, Text)).split())
+            elif isinstance(block, SectionHeading):
+                words += len(block.text.split())
+        return words
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Chapter
+
+        def __getattr__(self, name: str) -> Any:
+            """Only reached for `blocks` of a `deferred_chapter`: they are decoded now, once."""
+            pending = self.__dict__.get(_PENDING_BLOCKS)
+            if name != "blocks" or pending is None:
+                raise AttributeError(name)
+            blocks = pending()
+            self.__dict__["blocks"] = blocks
+            del self.__dict__[_PENDING_BLOCKS]
+            return blocks
+
+        def __getstate__(self) -> dict[str, Any]:
+            # A copy holds decoded blocks, never the function that would decode them.
+            self.blocks  # noqa: B018
+            return self.__dict__
 
 
 @dataclass(frozen=True)
@@ -371,7 +402,8 @@ def _node_encoder(cls: type) -> Encode:
         data: dict[str, Any] = {"type": name}
         values = node.__dict__
         for key in fields:
-            data[key] = _plain(values[key])
+            # getattr only for what is not in __dict__: the blocks of a `deferred_chapter`
+            data[key] = _plain(values[key] if key in values else getattr(node, key))
         return data
 
     return encode
@@ -424,6 +456,38 @@ def from_data(data: Any, expected: type | None = None) -> Any:
         return decode(data)
     except KeyError as missing:  # a node of the right size without one of its fields
         raise DataError(f"a node has no field {missing}") from None
+
+
+_PENDING_BLOCKS = "_pending_blocks"
+_BLOCKS = _sequence(_tagged(typing.get_args(Block)), None)
+
+
+def blocks_from_data(data: Any) -> tuple[Block, ...]:
+    """A chapter's blocks as `to_data(chapter.blocks)` wrote them; DataError for anything else."""
+    try:
+        blocks: tuple[Block, ...] = _BLOCKS(data)
+    except KeyError as missing:
+        raise DataError(f"a node has no field {missing}") from None
+    return blocks
+
+
+def deferred_chapter(
+    chapter: Chapter,
+    blocks: Callable[[], tuple[Block, ...]],
+    headings: tuple[SectionHeading, ...],
+    words: int,
+) -> Chapter:
+    """`chapter` (read without its blocks) whose blocks `blocks()` gives when first asked for.
+
+    For the build cache: a thousand unchanged chapters of which an EPUB rebuild needs the blocks of
+    none. Their headings and word count, which it does need, are given, not computed from the blocks.
+    """
+    state = {key: value for key, value in chapter.__dict__.items() if key != "blocks"}
+    node: Chapter = object.__new__(Chapter)
+    object.__setattr__(node, "__dict__", {**state, _PENDING_BLOCKS: blocks})
+    node.__dict__["headings"] = headings
+    node.__dict__["word_count"] = words
+    return node
 
 
 def dump(book: Book) -> str:

@@ -7,19 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from book.cache import Cache, digest
-from book.ir import Book, Chapter, Paragraph, SectionHeading, Text
+from book.ir import Book, Chapter
 from book.output import book_path
 
 
 def word_count(chapter: Chapter) -> int:
     """Words of the chapter's body text (paragraphs and section headings), notes excluded."""
-    words = 0
-    for block in chapter.blocks:
-        if isinstance(block, Paragraph):
-            words += len(" ".join(i.text for i in block.inlines if isinstance(i, Text)).split())
-        elif isinstance(block, SectionHeading):
-            words += len(block.text.split())
-    return words
+    return chapter.word_count
 
 
 def manifest_data(book: Book) -> dict[str, Any]:

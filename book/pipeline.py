@@ -7,14 +7,13 @@ import os
 import uuid
 from collections import Counter
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 from book import progress
-from book.cache import Bundle, code_digest, digest
+from book.chapter_cache import ChapterCache
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
-from book.ir import Book, Chapter, Metadata, SourceLocation, Wording, from_data, to_data
+from book.ir import Book, Chapter, Metadata, SourceLocation, Wording
 from book.printing.limits import PageLimits, page_limits
 from book.printing.pages import PageModel, page_model
 from book.readers import discover, read_chapters
@@ -104,22 +103,24 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     config = load_config(source_dir, reporter)
     epoch = source_date_epoch(reporter)
     reporter.halt_if_errors()
-    chapter_cache = Bundle(build_dir, "chapters") if build_dir is not None else None
-    typeset_cache = Bundle(build_dir, "typeset") if build_dir is not None else None
-    # 2. read every chapter file in the site export format (cached per file under BUILD/.cache)
-    chapters = read_chapters(discover(config), config, reporter, chapter_cache)
-    # 3. typography: curly quotes, dashes and ellipses for the book's language (cached per chapter)
+    # A file unchanged since the last build skips steps 2, 3 and 5: BUILD/.cache keeps their result.
+    cache = ChapterCache(build_dir, config) if build_dir is not None else None
+    # 2. read every chapter file in the site export format
+    chapters = read_chapters(discover(config), config, reporter, cache)
+    # 3. typography: curly quotes, dashes and ellipses for the book's language
     if config.typography:
-        chapters = typeset(chapters, config.language, config.elisions, typeset_cache)
+        chapters = typeset(chapters, config.language, config.elisions, cache)
     # 4. reading order by chapter number; duplicates and gaps reported
     chapters = order(chapters, config, reporter)
     reporter.halt_if_errors()
     book = Book(metadata(config, chapters, epoch), tuple(chapters), wording(config))
     # 5. footnotes → book-wide endnotes
     with progress.stage("notes", len(book.chapters)) as bar:
-        book = number_notes(book, reporter)
+        book = number_notes(book, reporter, cache.number if cache else None)
         bar.advance(len(book.chapters))
     reporter.halt_if_errors()
+    if cache:
+        cache.save()
     return book, config
 
 
@@ -155,30 +156,13 @@ def wording(config: Config) -> Wording:
 
 
 def typeset(
-    chapters: list[Chapter], language: str, elisions: tuple[str, ...], cache: Bundle | None
+    chapters: list[Chapter], language: str, elisions: tuple[str, ...], cache: ChapterCache | None
 ) -> list[Chapter]:
-    """The typography transform on each chapter; a chapter's result depends only on its source file,
-    the language, the elisions and the code, so it is cached by those."""
-    code = code_digest("readers/*.py", "transforms/typography.py")
+    """The typography transform on each chapter, but those the cache kept already typeset."""
     out = []
     with progress.stage("typography", len(chapters)) as bar:
         for chapter in chapters:
-            key = digest(chapter.sha256, chapter.location.path, language, "\n".join(elisions), code)
-            done = cache.get(key, partial(_typeset_from_data, read=chapter)) if cache else None
-            if done is None:
-                done = typeset_chapter(chapter, language, elisions)
-                if cache:
-                    cache.put(key, to_data(done))
-            out.append(done)
+            kept = cache is not None and cache.is_kept(chapter)
+            out.append(chapter if kept else typeset_chapter(chapter, language, elisions))
             bar.advance()
-    if cache:
-        cache.save()
     return out
-
-
-def _typeset_from_data(value: object, read: Chapter) -> Chapter:
-    """A cached typeset chapter, which must be of the same file as `read`; ValueError for anything else."""
-    done = from_data(value, Chapter)
-    if (done.sha256, done.location.path) != (read.sha256, read.location.path):
-        raise ValueError("a typeset chapter of another file")
-    return done

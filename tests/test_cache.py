@@ -127,7 +127,7 @@ def test_adding_a_chapter_reuses_the_compressed_chapters_and_equals_a_cold_build
 
 # --- the cache holds data, never code ------------------------------------------------------------
 
-BUNDLES = ("chapters", "typeset", "epub-chapters", "epub-deflated")
+BUNDLES = ("chapters", "epub-chapters", "epub-deflated")
 # Every file name a cache reader has ever opened: the pickles of old versions, and today's bundles
 # and JSON records (the no-op record of `epub` is builds/ep/epub).
 PLANTED = (
@@ -232,11 +232,11 @@ def _wrong_version(paths: list[Path]) -> None:
 
 def _foreign(paths: list[Path]) -> None:
     """Entries of the right version and key whose values are some other cache's (or nothing like any)."""
-    others = {"chapters": "epub-chapters", "typeset": "chapters", "epub-chapters": "epub-deflated"}
+    others = {"chapters": "epub-chapters", "epub-chapters": "epub-deflated"}
     firsts = {p.stem: _bundle_lines(p)[0][2] for p in paths if p.suffix == ".bundle"}
     for path in paths:
         if path.suffix == ".bundle":
-            value = firsts[others.get(path.stem, "typeset")]
+            value = firsts[others.get(path.stem, "chapters")]
             _write_bundle(path, [[key, version, value] for key, version, _ in _bundle_lines(path)])
         elif _json_entry(path):
             entry = json.loads(path.read_bytes())

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from functools import partial
-from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from book import progress
-from book.cache import Bundle, code_digest, digest
 from book.config import Config, confine
-from book.diagnostics import Diagnostic, Reporter, display_path
-from book.ir import Chapter, SourceLocation, from_data, to_data
+from book.diagnostics import Reporter, display_path
+from book.ir import Chapter, SourceLocation
 from book.readers.site_export import read_chapter
+
+if TYPE_CHECKING:
+    from book.chapter_cache import ChapterCache
 
 CHAPTER_SUFFIXES = (".txt",)
 
@@ -29,9 +29,13 @@ def discover(config: Config) -> list[Path]:
 
 
 def read_chapters(
-    paths: list[Path], config: Config, reporter: Reporter, cache: Bundle | None = None
+    paths: list[Path], config: Config, reporter: Reporter, cache: ChapterCache | None = None
 ) -> list[Chapter]:
-    """Read every chapter file; every unreadable one is reported, none silently skipped."""
+    """Read every chapter file; every unreadable one is reported, none silently skipped.
+
+    With `cache`, a file unchanged since the last build comes back as that build left it: typeset and
+    numbered (see book/chapter_cache.py).
+    """
     chapters: list[Chapter] = []
     with progress.stage("reading", len(paths)) as bar:
         for path in paths:
@@ -39,12 +43,10 @@ def read_chapters(
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
-    if cache:
-        cache.save()
     return chapters
 
 
-def _read_one(path: Path, config: Config, reporter: Reporter, cache: Bundle | None) -> Chapter | None:
+def _read_one(path: Path, config: Config, reporter: Reporter, cache: ChapterCache | None) -> Chapter | None:
     """Read one chapter file with the site export reader, or report why it cannot be read."""
     shown = display_path(path)
     if config.chapters is None and confine(config.source_dir, path.name) is None:
@@ -57,34 +59,12 @@ def _read_one(path: Path, config: Config, reporter: Reporter, cache: Bundle | No
     except OSError as exc:
         reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
         return None
-    # Reading depends only on the file's bytes, the path it is shown by and the reader's code.
-    key = digest(data, shown, code_digest("readers/*.py"))
-    cached = cache.get(key, partial(_from_data, data=data, shown=shown)) if cache else None
-    if cached is None:
+    key = cache.key(data, shown) if cache else ""
+    kept = cache.read(key, data, shown) if cache else None
+    if kept is None:
         local = Reporter()
-        cached = (read_chapter(data, shown, local), local.diagnostics)
+        kept = (read_chapter(data, shown, local), local.diagnostics)
         if cache:
-            cache.put(key, _to_data(*cached))
-    reporter.extend(cached[1])
-    return cached[0]
-
-
-def _to_data(chapter: Chapter | None, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    """What reading one file gave, as a cache entry: the chapter (None if unreadable) and diagnostics."""
-    return {"chapter": to_data(chapter), "diagnostics": [d.as_dict() for d in diagnostics]}
-
-
-def _from_data(value: Any, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]]:
-    """The inverse of `_to_data` for the file `data` shown as `shown`; ValueError for anything else
-    (an entry `_to_data` did not write, or one of another file's)."""
-    if type(value) is not dict or value.keys() != {"chapter", "diagnostics"}:
-        raise ValueError("not a read chapter")
-    if type(value["diagnostics"]) is not list:
-        raise ValueError("not a list of diagnostics")
-    chapter = None if value["chapter"] is None else from_data(value["chapter"], Chapter)
-    diagnostics = [Diagnostic.from_dict(d) for d in value["diagnostics"]]
-    if chapter is not None and (chapter.sha256, chapter.location.path) != (sha256(data).hexdigest(), shown):
-        raise ValueError("a chapter read from another file")
-    if any(d.location is not None and d.location.path != shown for d in diagnostics):
-        raise ValueError("diagnostics of another file")
-    return chapter, diagnostics
+            cache.remember(key, shown, *kept)
+    reporter.extend(kept[1])
+    return kept[0]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from book.diagnostics import Reporter
 from book.ir import Block, Book, Chapter, Inline, Note, NoteRef, Paragraph
+
+# One chapter's notes numbered from a first number: (the chapter, the number after its last).
+NumberChapter = Callable[[Chapter, int, Reporter], tuple[Chapter, int]]
 
 
 def note_id(number: int) -> str:
@@ -17,8 +21,9 @@ def ref_id(number: int, occurrence: int) -> str:
     return f"noteref-{number}" if occurrence == 1 else f"noteref-{number}-{occurrence}"
 
 
-def _chapter(chapter: Chapter, next_number: int, reporter: Reporter) -> tuple[Chapter, int]:
-    """Number this chapter's notes from `next_number` on, in order of first reference."""
+def number_chapter(chapter: Chapter, next_number: int, reporter: Reporter) -> tuple[Chapter, int]:
+    """Number this chapter's notes from `next_number` on, in order of first reference; the number
+    after its last. Every number and id is set afresh, so a numbered chapter can be numbered again."""
     definitions: dict[int, Note] = {}
     for note in chapter.notes:
         if note.marker in definitions:
@@ -78,11 +83,14 @@ def _chapter(chapter: Chapter, next_number: int, reporter: Reporter) -> tuple[Ch
     return replace(chapter, blocks=blocks, notes=tuple(notes)), next_number
 
 
-def number_notes(book: Book, reporter: Reporter) -> Book:
-    """Book-wide endnotes numbered 1..N in reading order; unreferenced notes are reported and kept."""
+def number_notes(book: Book, reporter: Reporter, number: NumberChapter | None = None) -> Book:
+    """Book-wide endnotes numbered 1..N in reading order; unreferenced notes are reported and kept.
+
+    `number` numbers one chapter (number_chapter, or the build cache's, which keeps chapters).
+    """
     chapters: list[Chapter] = []
     next_number = 1
     for chapter in book.chapters:
-        done, next_number = _chapter(chapter, next_number, reporter)
+        done, next_number = (number or number_chapter)(chapter, next_number, reporter)
         chapters.append(done)
     return replace(book, chapters=tuple(chapters))
