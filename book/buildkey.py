@@ -31,7 +31,8 @@ def _inputs(source_dir: Path) -> list[Path] | None:
     config = load_config(source_dir, reporter)
     if reporter.errors:
         return None
-    files = [p for p in discover(config) if confine(source_dir, p.name) is not None or config.chapters]
+    root = source_dir.resolve()
+    files = [p for p in discover(config) if confine(source_dir, p.name, root) is not None or config.chapters]
     return [*files, *(p for p in (config.path, config.cover) if p is not None)]
 
 

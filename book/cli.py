@@ -13,7 +13,6 @@ from book.backends import BACKENDS
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
 from book.manifest import known_pages, manifest_json, word_count
-from book.new import BUILD, SOURCE, NewBook, create, tool_spec
 from book.output import atomic_write
 from book.pipeline import load_book, split_volumes
 from book.volume_build import write_volumes
@@ -110,6 +109,9 @@ def _add_new_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_new(args: argparse.Namespace, reporter: Reporter) -> int:
+    # Imported here: every build would otherwise pay for what only `book new` uses.
+    from book.new import BUILD, SOURCE, NewBook, create, tool_spec
+
     target: Path = args.dir
     title = (
         args.title if args.title is not None else target.absolute().name.replace("-", " ").replace("_", " ")

@@ -318,9 +318,14 @@ PRINT_KEYS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def confine(source_dir: Path, relative: str) -> Path | None:
-    """The path inside `source_dir` that `relative` names; None if it resolves outside (.., /, symlinks)."""
-    root = source_dir.resolve()
+def confine(source_dir: Path, relative: str, root: Path | None = None) -> Path | None:
+    """The path inside `source_dir` that `relative` names; None if it resolves outside (.., /, symlinks).
+
+    `root` is `source_dir.resolve()`, for a caller that confines a thousand chapter files.
+    """
+    root = source_dir.resolve() if root is None else root
+    if relative not in ("", ".", "..") and "/" not in relative and not (source_dir / relative).is_symlink():
+        return root / relative  # a plain name: what resolve() gives, without its system call per folder
     candidate = (source_dir / relative).resolve()
     if Path(relative).is_absolute() or not candidate.is_relative_to(root):
         return None

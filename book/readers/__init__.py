@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from book import progress
 from book.config import Config, confine
@@ -37,19 +37,32 @@ def read_chapters(
     numbered (see book/chapter_cache.py).
     """
     chapters: list[Chapter] = []
+    folder = Folder(config.source_dir, config.source_dir.resolve(), Path(display_path(config.source_dir)))
     with progress.stage("reading", len(paths)) as bar:
         for path in paths:
-            chapter = _read_one(path, config, reporter, cache)
+            chapter = _read_one(path, config, folder, reporter, cache)
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
     return chapters
 
 
-def _read_one(path: Path, config: Config, reporter: Reporter, cache: ChapterCache | None) -> Chapter | None:
+class Folder(NamedTuple):
+    """The source folder as given, resolved and as diagnostics show it: worked out once, not per file."""
+
+    path: Path
+    resolved: Path
+    shown: Path
+
+
+def _read_one(
+    path: Path, config: Config, folder: Folder, reporter: Reporter, cache: ChapterCache | None
+) -> Chapter | None:
     """Read one chapter file with the site export reader, or report why it cannot be read."""
-    shown = display_path(path)
-    if config.chapters is None and confine(config.source_dir, path.name) is None:
+    # A file right in the folder, not a link: its resolved and shown paths are the folder's plus its name.
+    plain = path.parent == folder.path and not path.is_symlink()
+    shown = str(folder.shown / path.name) if plain else display_path(path)
+    if config.chapters is None and not plain and confine(folder.path, path.name, folder.resolved) is None:
         reporter.report(
             "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
         )
