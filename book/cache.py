@@ -89,8 +89,9 @@ def _dist_info_versions() -> dict[str, str]:
         except OSError:
             continue
         for folder in names:
-            if folder.endswith(".dist-info") and folder.count("-") == 1:
-                name, version = folder.removesuffix(".dist-info").split("-")
+            stem = folder.removesuffix(".dist-info")
+            if stem != folder and stem.count("-") == 1:
+                name, version = stem.split("-")
                 versions.setdefault(_normalized(name), version)
     return versions
 

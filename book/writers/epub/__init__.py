@@ -11,7 +11,7 @@ from book import progress
 from book.cache import Bundle, Cache, code_digest, digest
 from book.config import Config
 from book.diagnostics import Reporter
-from book.ir import Book
+from book.ir import Book, Chapter
 from book.naming import book_labels
 from book.output import atomic_path, book_path, volume_suffix
 from book.resources import style_path
@@ -34,7 +34,7 @@ from book.writers.epub.documents import (
     titlepage_document,
 )
 from book.writers.epub.nav import nav_document, ncx_content, toc_points
-from book.writers.epub.ziparchive import Deflater
+from book.writers.epub.ziparchive import Deflater, content_digest
 
 
 def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
@@ -56,12 +56,21 @@ def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
     return cover
 
 
-def _document(value: object, file_name: str) -> Document:
-    """A cached chapter document, which must be the one named `file_name`; ValueError for anything else."""
-    document = Document.from_data(value)
-    if document.file_name != file_name:
+def _head(value: object, file_name: str) -> tuple[str, str, str]:
+    """A kept chapter document's (uid, title, content digest), which must be the one named
+    `file_name`; ValueError for anything else."""
+    if type(value) is not list or len(value) != 4 or not all(type(item) is str for item in value):
+        raise ValueError("not a kept document")
+    if value[0] != file_name:
         raise ValueError("the document of another chapter")
-    return document
+    return value[1], value[2], value[3]
+
+
+def _content(value: object) -> bytes:
+    """A kept document's XHTML (UTF-8, any other byte kept as a lone surrogate); ValueError else."""
+    if type(value) is not str:
+        raise ValueError("not a document's content")
+    return value.encode("utf-8", "surrogateescape")
 
 
 def _endnote_group(value: object, chapter_id: str) -> str:
@@ -91,10 +100,16 @@ def _cover(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> C
         return None
 
 
-def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[list[Document], list[str]]:
+def _chapter_documents(
+    book: Book, config: Config, build_dir: Path, deflater: Deflater | None
+) -> tuple[list[Document], list[str]]:
     """Each chapter's XHTML and endnote group, cached. A chapter's IR is a pure function of its file,
     its path, its first endnote number, the language and typography settings and the code: those
-    are the key."""
+    are the key.
+
+    With `deflater`, a kept chapter whose compressed stream is kept too is not even loaded: its
+    Document has empty content, and the deflater writes the kept stream in its place.
+    """
     # One bundle per volume: a bundle keeps only the entries its last build used.
     cache = Bundle(build_dir, "epub-chapters" + volume_suffix(book.metadata))
     code = code_digest(
@@ -115,11 +130,7 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[lis
                 "\n".join(config.elisions),
                 code,
             )
-            document = cache.get(key, partial(_document, file_name=chapter_file(chapter)))
-            if document is None:
-                document = chapter_document(book, chapter)
-                cache.put(key, document.to_data())
-            documents.append(document)
+            documents.append(_chapter_document(book, chapter, cache, key, deflater))
             if chapter.notes:
                 group = cache.get(digest(key, "endnotes"), partial(_endnote_group, chapter_id=chapter.id))
                 if group is None:
@@ -129,6 +140,26 @@ def _chapter_documents(book: Book, config: Config, build_dir: Path) -> tuple[lis
             bar.advance()
     cache.save()
     return documents, groups
+
+
+def _chapter_document(
+    book: Book, chapter: Chapter, cache: Bundle, key: str, deflater: Deflater | None
+) -> Document:
+    """The chapter's document: kept (its content adopted by `deflater`, else loaded), or rendered."""
+    name = chapter_file(chapter)
+    head = cache.get(key, partial(_head, file_name=name))
+    if head is not None:
+        uid, title, sha = head
+        if deflater is not None and deflater.adopt(package.entry_name(name), sha):
+            cache.get_raw(digest(key, "xhtml"))  # still the chapter's: kept for a build without it
+            return Document(name, uid, title, b"")
+        content = cache.get(digest(key, "xhtml"), _content)
+        if content is not None and content_digest(content) == sha:
+            return Document(name, uid, title, content)
+    document = chapter_document(book, chapter)
+    cache.put(key, [document.file_name, document.uid, document.title, content_digest(document.content)])
+    cache.put(digest(key, "xhtml"), document.content.decode("utf-8", "surrogateescape"))
+    return document
 
 
 @dataclass(frozen=True)
@@ -143,15 +174,21 @@ class EpubParts:
     ncx: bytes
 
 
-def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> EpubParts | None:
-    """Render every file of the EPUB from the IR; None (reported) when the cover cannot be used."""
+def render_parts(
+    book: Book, config: Config, build_dir: Path, reporter: Reporter, deflater: Deflater | None = None
+) -> EpubParts | None:
+    """Render every file of the EPUB from the IR; None (reported) when the cover cannot be used.
+
+    With `deflater` (only for `write_parts` with the same deflater), unchanged chapters' documents
+    are left empty: their kept compressed streams are written instead.
+    """
     # 1. the cover image: the configured one, or a generated typographic cover
     cover = _cover(book, config, build_dir, reporter)
     if cover is None:
         return None
     # 2. the documents in reading order: cover, title page, contents, chapters, endnotes
     front = [cover_document(book, cover.file_name), titlepage_document(book)]
-    body, groups = _chapter_documents(book, config, build_dir)
+    body, groups = _chapter_documents(book, config, build_dir, deflater)
     endnotes = endnotes_document(book, groups)
     if endnotes is not None:
         body.append(endnotes)
@@ -163,10 +200,11 @@ def render_parts(book: Book, config: Config, build_dir: Path, reporter: Reporter
     return EpubParts(cover, stylesheet, front, nav, body, ncx)
 
 
-def write_parts(parts: EpubParts, book: Book, target: Path, build_dir: Path | None = None) -> None:
+def write_parts(parts: EpubParts, book: Book, target: Path, deflater: Deflater | None = None) -> None:
     """Package the parts and write them: a temporary file renamed into place only once complete.
 
-    With `build_dir`, the compressed documents are kept in its cache for the next build.
+    With `deflater` (a Deflater of the build folder), the compressed documents are kept in its cache
+    for the next build.
     """
     assembled = package.assemble(
         book.metadata,
@@ -179,14 +217,15 @@ def write_parts(parts: EpubParts, book: Book, target: Path, build_dir: Path | No
         parts.ncx,
     )
     with atomic_path(target) as tmp:
-        package.write(assembled, book.metadata, tmp, Deflater(build_dir, volume_suffix(book.metadata)))
+        package.write(assembled, book.metadata, tmp, deflater)
 
 
 def build_epub(book: Book, config: Config, build_dir: Path, reporter: Reporter) -> list[Path]:
     """Write `build/<slug>.epub`; on a problem report it and leave any previous EPUB in place."""
-    parts = render_parts(book, config, build_dir, reporter)
+    deflater = Deflater(build_dir, volume_suffix(book.metadata))
+    parts = render_parts(book, config, build_dir, reporter, deflater)
     if parts is None:
         return []
     target = book_path(book.metadata, build_dir, "epub")
-    write_parts(parts, book, target, build_dir)
+    write_parts(parts, book, target, deflater)
     return [target]

@@ -22,6 +22,14 @@ OPF_NS = "http://www.idpf.org/2007/opf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+FOLDER = "EPUB"  # ebooklib's EpubBook.FOLDER_NAME: the package's folder in the ZIP
+
+
+def entry_name(file_name: str) -> str:
+    """Where ebooklib puts a document of the package in the ZIP."""
+    return f"{FOLDER}/{file_name}"
+
+
 def file_as(name: str) -> str:
     """`Jane Q. Doe` → `Doe, Jane Q.`; single names and CJK names (family name first) stay as they are."""
     parts = name.rsplit(" ", 1)
@@ -152,7 +160,7 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path, deflater: Deflater 
     documents: dict[str, bytes] = {}
     for item in book.get_items():
         if item.media_type == "application/xhtml+xml":
-            documents[f"{book.FOLDER_NAME}/{item.file_name}"] = item.content
+            documents[entry_name(item.file_name)] = item.content
             item.content = b""
     # epub3_pages off: ebooklib would otherwise scan our documents for a bogus page-list.
     # mtime: ebooklib stamps dcterms:modified with the local clock unless given one; ours is UTC.
@@ -167,7 +175,7 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path, deflater: Deflater 
         entries = {name: documents.get(name) or source.read(name) for name in names}
     for item in book.get_items():
         if item.media_type == "application/xhtml+xml":
-            item.content = documents[f"{book.FOLDER_NAME}/{item.file_name}"]
+            item.content = documents[entry_name(item.file_name)]
     opf_name = next(n for n in names if n.endswith(".opf"))
     entries[opf_name] = _fix_opf(entries[opf_name], meta.language)
     first = ["mimetype", "META-INF/container.xml", opf_name]

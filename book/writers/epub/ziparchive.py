@@ -9,6 +9,7 @@ raw deflate streams, which `Deflater` keeps in BUILD/.cache by the digest of wha
 from __future__ import annotations
 
 import base64
+import hashlib
 import struct
 import zlib
 from collections.abc import Sequence
@@ -39,28 +40,70 @@ class Stats:
 LAST_WRITE = Stats()
 
 
+@dataclass(frozen=True)
+class Packed:
+    """A document as the ZIP holds it: its raw deflate stream, and the CRC-32 and size of the document."""
+
+    stream: bytes
+    crc: int
+    size: int
+
+
+def content_digest(data: bytes) -> str:
+    """What a kept stream is found by: the digest of the document it holds."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class Deflater:
     """Raw deflate streams by content digest: a document unchanged since the last build is not
-    compressed again. Kept as base64 text in a cache bundle (plain data, like every cache entry)."""
+    compressed again. Kept as base64 text in a cache bundle (plain data, like every cache entry).
+
+    A writer that knows a document's digest from an earlier build can `adopt` the kept stream for
+    it without rendering or even loading the document: an unchanged chapter costs no work at all.
+    """
 
     def __init__(self, build_dir: Path | None, suffix: str = "") -> None:
         # `suffix`: one bundle per volume, since a bundle keeps only what its last build used.
         self.bundle = Bundle(build_dir, "epub-deflated" + suffix) if build_dir is not None else None
+        self.adopted: dict[str, Packed] = {}
         LAST_WRITE.compressed.clear()
         LAST_WRITE.reused.clear()
 
-    def deflate(self, name: str, data: bytes) -> bytes:
-        """`data` as a raw deflate stream: the one kept from an earlier build, else compressed now."""
-        key = digest("deflate", str(LEVEL), zlib.ZLIB_VERSION, data)
-        kept = self.bundle.get(key, partial(_stream_of, data=data)) if self.bundle is not None else None
-        if kept is not None:
+    @staticmethod
+    def _key(digest_of_content: str) -> str:
+        return digest("deflate", str(LEVEL), zlib.ZLIB_VERSION, digest_of_content)
+
+    def adopt(self, name: str, digest_of_content: str) -> bool:
+        """Use the kept stream of the document whose `content_digest` this is for the entry `name`
+        (which is then written with empty data); False when none is kept."""
+        if self.bundle is None:
+            return False
+        key = self._key(digest_of_content)
+        packed = self.bundle.get(key, partial(_packed, digest_of_content=digest_of_content))
+        if packed is None:
+            return False
+        self.adopted[name] = packed
+        return True
+
+    def deflate(self, name: str, data: bytes) -> Packed:
+        """`data` as a raw deflate stream: the one adopted or kept from an earlier build, else
+        compressed now."""
+        adopted = self.adopted.get(name)
+        if adopted is not None and not data:
+            LAST_WRITE.reused.append(name)
+            return adopted
+        sha = content_digest(data)
+        key = self._key(sha)
+        kept = self.bundle.get(key, partial(_packed, digest_of_content=sha)) if self.bundle else None
+        if kept is not None and kept.size == len(data):
             LAST_WRITE.reused.append(name)
             return kept
         LAST_WRITE.compressed.append(name)
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        packed = compressor.compress(data) + compressor.flush()
+        packed = Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
         if self.bundle is not None:
-            self.bundle.put(key, base64.b64encode(packed).decode("ascii"))
+            stream = base64.b64encode(packed.stream).decode("ascii")
+            self.bundle.put(key, [sha, packed.crc, packed.size, stream, content_digest(packed.stream)])
         return packed
 
     def save(self) -> None:
@@ -68,20 +111,21 @@ class Deflater:
             self.bundle.save()
 
 
-def _stream_of(value: object, data: bytes) -> bytes:
-    """A kept entry as the raw deflate stream of `data`, checked by inflating it (a few ms for a whole
-    book): a damaged or foreign entry would otherwise go into the EPUB. ValueError if it is not."""
-    if type(value) is not str:
+def _packed(value: object, digest_of_content: str) -> Packed:
+    """A kept entry as the stream of the document with this digest; ValueError if it is not one.
+
+    The entry names the document's digest (so an entry moved under another key is refused) and its
+    stream's own (so a torn or altered stream is refused) without inflating a thousand documents.
+    """
+    if type(value) is not list or len(value) != 5:
         raise ValueError("not a kept deflate stream")
-    packed = base64.b64decode(value, validate=True)
-    inflater = zlib.decompressobj(-15)
-    try:
-        same = inflater.decompress(packed) == data and inflater.eof and not inflater.unused_data
-    except zlib.error:
-        same = False
-    if not same:
-        raise ValueError("the kept deflate stream does not hold the document")
-    return packed
+    sha, crc, size, text, stream_sha = value
+    if sha != digest_of_content or type(crc) is not int or type(size) is not int or type(text) is not str:
+        raise ValueError("not the kept stream of this document")
+    stream = base64.b64decode(text, validate=True)
+    if content_digest(stream) != stream_sha or not 0 <= crc < 2**32 or size < 0:
+        raise ValueError("the kept deflate stream is damaged")
+    return Packed(stream, crc, size)
 
 
 @dataclass(frozen=True)
@@ -108,9 +152,12 @@ def write_zip(
             name = entry.name.encode("utf-8")
             flags = 0 if name.isascii() else 0x800  # the UTF-8 name flag
             method = STORED if entry.stored else DEFLATED
-            body = entry.data if entry.stored else deflater.deflate(entry.name, entry.data)
-            crc = zlib.crc32(entry.data)
-            fields = (method, time, date, crc, len(body), len(entry.data), len(name))
+            if entry.stored:
+                packed = Packed(entry.data, zlib.crc32(entry.data), len(entry.data))
+            else:
+                packed = deflater.deflate(entry.name, entry.data)
+            body = packed.stream
+            fields = (method, time, date, packed.crc, len(body), packed.size, len(name))
             out.write(LOCAL_HEADER.pack(b"PK\x03\x04", VERSION, 0, flags, *fields, 0))
             out.write(name)
             out.write(body)
