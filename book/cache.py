@@ -115,6 +115,8 @@ FORMAT_VERSION = 1
 NOT_AN_ENTRY = (ValueError, RecursionError)
 
 T = TypeVar("T")
+# An entry's stored JSON text: bytes, or a view into a bundle file's bytes (see _read_lines).
+Raw = bytes | memoryview
 
 
 def _identity(value: Any) -> Any:
@@ -182,12 +184,12 @@ class Bundle:
     def __init__(self, build_dir: Path, namespace: str) -> None:
         self.path = build_dir / ".cache" / f"{namespace}.bundle"
         self.delta_path = build_dir / ".cache" / f"{namespace}.delta.bundle"
-        self._base: dict[str, bytes] | None = None
-        self._delta: dict[str, bytes] = {}
-        self._old: dict[str, bytes] = {}
-        self._used: dict[str, bytes] = {}
+        self._base: dict[str, Raw] | None = None
+        self._delta: dict[str, Raw] = {}
+        self._old: dict[str, Raw] = {}
+        self._used: dict[str, Raw] = {}
 
-    def _load(self) -> dict[str, bytes]:
+    def _load(self) -> dict[str, Raw]:
         if self._base is None:
             self._base = _read_lines(self.path)
             self._delta = _read_lines(self.delta_path)
@@ -204,13 +206,13 @@ class Bundle:
         if raw is None:
             return None
         try:
-            value = decode(json.loads(raw))
+            value = decode(json.loads(bytes(raw)))
         except NOT_AN_ENTRY:
             self._used.pop(key, None)
             return None
         return value
 
-    def get_raw(self, key: str) -> bytes | None:
+    def get_raw(self, key: str) -> Raw | None:
         """The stored JSON text under `key`, not parsed (the caller checks it); kept by `save()`."""
         if not enabled():
             return None
@@ -227,7 +229,7 @@ class Bundle:
         """Store a JSON-able value (lists, dicts with string keys, strings, numbers, booleans, None)."""
         self.put_raw(key, json.dumps(value, separators=(",", ":")).encode("ascii"))
 
-    def put_raw(self, key: str, raw: bytes) -> None:
+    def put_raw(self, key: str, raw: Raw) -> None:
         """Store JSON text the caller encoded (ASCII-only, as `put` writes it)."""
         if enabled():
             # Keys are digests: nothing in one can break the line format.
@@ -250,21 +252,30 @@ class Bundle:
         self.delta_path.unlink(missing_ok=True)
 
 
-def _read_lines(path: Path) -> dict[str, bytes]:
-    """A bundle file's entries of this format version, by key; empty when missing or unreadable."""
+def _read_lines(path: Path) -> dict[str, Raw]:
+    """A bundle file's entries of this format version, by key; empty when missing or unreadable.
+
+    Each value is a view into the file's bytes, not a copy: an append build reads a bundle of a
+    thousand chapters and copies out only the few entries it parses.
+    """
     try:
         text = path.read_bytes()
     except OSError:
         return {}
-    version = str(FORMAT_VERSION).encode()
-    entries = {}
-    for line in text.split(b"\n"):
-        fields = line.split(b"\t", 2)
-        if len(fields) == 3 and fields[1] == version:
-            entries[fields[0].decode("ascii", "replace")] = fields[2]
+    view = memoryview(text)
+    version = b"\t%d\t" % FORMAT_VERSION
+    entries: dict[str, Raw] = {}
+    start = 0
+    while start < len(text):
+        end = text.find(b"\n", start)
+        end = len(text) if end < 0 else end
+        tab = text.find(b"\t", start, end)
+        if tab >= 0 and text.startswith(version, tab):
+            entries[text[start:tab].decode("ascii", "replace")] = view[tab + len(version) : end]
+        start = end + 1
     return entries
 
 
-def _lines(entries: dict[str, bytes]) -> bytes:
+def _lines(entries: dict[str, Raw]) -> bytes:
     version = str(FORMAT_VERSION).encode()
     return b"".join(b"%s\t%s\t%s\n" % (key.encode(), version, raw) for key, raw in entries.items())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from book.cache import NOT_AN_ENTRY, Bundle, code_digest, digest
+from book.cache import NOT_AN_ENTRY, Bundle, Raw, code_digest, digest
 from book.config import Config
 from book.diagnostics import Diagnostic, Reporter
 from book.ir import Chapter, SectionHeading, blocks_from_data, deferred_chapter, from_data, to_data
@@ -64,21 +64,21 @@ class ChapterCache:
             code_digest("readers/*.py", "transforms/typography.py", "transforms/notes.py"),
         )
         self.records: dict[tuple[str, str], _Record] = {}
+        self.keys: dict[str, str] = {}  # shown path → key, from `read` to `remember`
         for names in (LAST_LOAD.read, LAST_LOAD.numbered, LAST_LOAD.kept):
             names.clear()
 
-    def key(self, data: bytes, shown: str) -> str:
-        return digest(data, shown, self.settings)
-
-    def read(self, key: str, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]] | None:
+    def read(self, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]] | None:
         """The kept chapter of this file (typeset and numbered) and its reading's diagnostics; None on
         a miss or an entry that is not valid (which is dropped)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        key = self.keys[shown] = digest(sha256, shown, self.settings)
         head = self.bundle.get_raw(key)
         body = self.bundle.get_raw(digest(key, "blocks"))
         try:
             if head is None:
                 raise ValueError("missing")
-            kept = _decode(json.loads(head), body, hashlib.sha256(data).hexdigest(), shown)
+            kept = _decode(json.loads(bytes(head)), body, sha256, shown)
         except NOT_AN_ENTRY:
             self.bundle.forget(key)
             self.bundle.forget(digest(key, "blocks"))
@@ -89,8 +89,10 @@ class ChapterCache:
             LAST_LOAD.kept.append(shown)
         return chapter, read
 
-    def remember(self, key: str, shown: str, chapter: Chapter | None, read: list[Diagnostic]) -> None:
-        """A file read afresh: stored once its notes are numbered (at once if it has no chapter)."""
+    def remember(self, shown: str, chapter: Chapter | None, read: list[Diagnostic]) -> None:
+        """A file `read` missed, read afresh: stored once its notes are numbered (at once if it has
+        no chapter)."""
+        key = self.keys[shown]
         LAST_LOAD.read.append(shown)
         if chapter is None:
             self.bundle.put(key, _head(None, read, [], 0, ""))
@@ -142,7 +144,7 @@ def _head(
 
 
 def _decode(
-    head: Any, body: bytes | None, sha256: str, shown: str
+    head: Any, body: Raw | None, sha256: str, shown: str
 ) -> tuple[Chapter | None, list[Diagnostic], int, list[Diagnostic]]:
     """An entry `_head` wrote for this file (its bytes' `sha256`, shown as `shown`) as (chapter, read
     diagnostics, first note number, numbering's diagnostics); ValueError for anything else."""
@@ -170,5 +172,5 @@ def _decode(
     if len(headings) != len(head["headings"]):
         raise ValueError("not a chapter's headings")
     text = body
-    deferred = deferred_chapter(chapter, lambda: blocks_from_data(json.loads(text)), headings, words)
+    deferred = deferred_chapter(chapter, lambda: blocks_from_data(json.loads(bytes(text))), headings, words)
     return deferred, read, first, notes

@@ -72,12 +72,11 @@ def _read_one(
     except OSError as exc:
         reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
         return None
-    key = cache.key(data, shown) if cache else ""
-    kept = cache.read(key, data, shown) if cache else None
+    kept = cache.read(data, shown) if cache else None
     if kept is None:
         local = Reporter()
         kept = (read_chapter(data, shown, local), local.diagnostics)
         if cache:
-            cache.remember(key, shown, *kept)
+            cache.remember(shown, *kept)
     reporter.extend(kept[1])
     return kept[0]

@@ -167,7 +167,13 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path, deflater: Deflater 
     epub.EpubWriter(
         staged,
         book,
-        {"epub3_pages": False, "epub3_landmark": False, "mtime": modified, "raise_exceptions": True},
+        {
+            "epub3_pages": False,
+            "epub3_landmark": False,
+            "mtime": modified,
+            "raise_exceptions": True,
+            "compresslevel": 0,  # a staging ZIP, read back at once: compressing it is wasted
+        },
     ).write()
     # ebooklib's zip entries carry the wall-clock time; copy them out in a fixed order instead.
     with zipfile.ZipFile(staged) as source:
