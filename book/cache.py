@@ -188,6 +188,7 @@ class Bundle:
         self._delta: dict[str, Raw] = {}
         self._old: dict[str, Raw] = {}
         self._used: dict[str, Raw] = {}
+        self.enabled = enabled()  # once, not per entry: a thousand chapters ask many times
 
     def _load(self) -> dict[str, Raw]:
         if self._base is None:
@@ -214,7 +215,7 @@ class Bundle:
 
     def get_raw(self, key: str) -> Raw | None:
         """The stored JSON text under `key`, not parsed (the caller checks it); kept by `save()`."""
-        if not enabled():
+        if not self.enabled:
             return None
         raw = self._load().get(key)
         if raw is not None:
@@ -231,17 +232,20 @@ class Bundle:
 
     def put_raw(self, key: str, raw: Raw) -> None:
         """Store JSON text the caller encoded (ASCII-only, as `put` writes it)."""
-        if enabled():
+        if self.enabled:
             # Keys are digests: nothing in one can break the line format.
             if not (key.isascii() and key.isalnum()):
                 raise ValueError(f"a cache key must be letters and digits: {key!r}")
             self._used[key] = raw
 
     def save(self) -> None:
-        if not enabled() or self._used == self._load():
+        if not self.enabled or self._used == self._load():
             return
         base = self._base or {}
-        delta = {key: raw for key, raw in self._used.items() if base.get(key) != raw}
+        # `is` first: an entry kept from the base is the base's own view, compared without reading it
+        delta = {
+            key: raw for key, raw in self._used.items() if base.get(key) is not raw and base.get(key) != raw
+        }
         delta.update((key, b"") for key in base if key not in self._used)
         if base and sum(map(len, delta.values())) + len(delta) * 80 < sum(map(len, base.values())) // 4:
             if delta != self._delta:

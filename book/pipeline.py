@@ -20,7 +20,6 @@ from book.readers import discover, read_chapters
 from book.transforms import volumes
 from book.transforms.notes import number_notes
 from book.transforms.order import order
-from book.transforms.typography import typeset_chapter
 
 # A fixed namespace so the default identifier depends on nothing but the title and authors.
 IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
@@ -163,6 +162,13 @@ def typeset(
     with progress.stage("typography", len(chapters)) as bar:
         for chapter in chapters:
             kept = cache is not None and cache.is_kept(chapter)
-            out.append(chapter if kept else typeset_chapter(chapter, language, elisions))
+            out.append(chapter if kept else _typeset_chapter(chapter, language, elisions))
             bar.advance()
     return out
+
+
+def _typeset_chapter(chapter: Chapter, language: str, elisions: tuple[str, ...]) -> Chapter:
+    # Imported on first use: a rebuild whose chapters all come from the cache never loads docutils.
+    from book.transforms.typography import typeset_chapter
+
+    return typeset_chapter(chapter, language, elisions)

@@ -6,11 +6,14 @@ import io
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from book.ir import Metadata
 from book.resources import STYLES_DIR
+
+# Pillow is imported where an image is drawn or checked: a rebuild takes its cover from the cache.
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1600, 2560
 BACKGROUND = (32, 44, 57)
@@ -43,6 +46,8 @@ class CoverError(Exception):
 
 def load_cover(path: Path) -> CoverImage:
     """The configured cover, unchanged, if it is an image every reading system can show."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as image:
@@ -83,6 +88,8 @@ def font_candidates() -> list[Path]:
 
 
 def _font(text: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     for path in font_candidates():
         if _covers(path, text):
             # BASIC layout: no dependency on the machine's libraqm version, so the same bytes everywhere.
@@ -109,6 +116,8 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], text: str, size: in
 
 def generate_cover(metadata: Metadata) -> CoverImage:
     """A 1600×2560 typographic cover: title, subtitle and author(s) on a plain ground; deterministic."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 120
