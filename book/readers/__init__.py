@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -21,11 +22,16 @@ def discover(config: Config) -> list[Path]:
     """The chapter files: the explicit `chapters:` list, else every *.txt in the folder, by name."""
     if config.chapters is not None:
         return list(config.chapters)
-    return sorted(
-        p
-        for p in config.source_dir.iterdir()
-        if p.suffix.lower() in CHAPTER_SUFFIXES and not p.name.startswith(".") and not p.is_dir()
-    )
+    # scandir, and names sorted as strings: a thousand files cost no stat() and no Path comparisons.
+    with os.scandir(config.source_dir) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if os.path.splitext(entry.name)[1].lower() in CHAPTER_SUFFIXES
+            and not entry.name.startswith(".")
+            and not entry.is_dir()
+        )
+    return [config.source_dir / name for name in names]
 
 
 def read_chapters(
