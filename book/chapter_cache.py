@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from book.cache import NOT_AN_ENTRY, Bundle, Raw, code_digest, digest
 from book.config import Config
 from book.diagnostics import Diagnostic, Reporter
-from book.ir import Chapter, SectionHeading, blocks_from_data, deferred_chapter, from_data, to_data
+from book.ir import Block, Chapter, SectionHeading, blocks_from_data, deferred_chapter, from_data, to_data
 from book.transforms.notes import number_chapter
 
 HEAD_FIELDS = {"file", "chapter", "read", "notes", "first", "headings", "words", "blocks"}
@@ -35,7 +36,8 @@ class Stats:
 
     read: list[str] = field(default_factory=list)  # read (and typeset) afresh
     numbered: list[str] = field(default_factory=list)  # notes numbered afresh
-    kept: list[str] = field(default_factory=list)  # taken from the cache, blocks not decoded
+    kept: list[str] = field(default_factory=list)  # taken from the cache
+    decoded: list[str] = field(default_factory=list)  # kept chapters whose blocks a stage asked for
 
 
 LAST_LOAD = Stats()
@@ -65,7 +67,7 @@ class ChapterCache:
         )
         self.records: dict[tuple[str, str], _Record] = {}
         self.keys: dict[str, str] = {}  # shown path → key, from `read` to `remember`
-        for names in (LAST_LOAD.read, LAST_LOAD.numbered, LAST_LOAD.kept):
+        for names in (LAST_LOAD.read, LAST_LOAD.numbered, LAST_LOAD.kept, LAST_LOAD.decoded):
             names.clear()
 
     def read(self, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]] | None:
@@ -171,6 +173,10 @@ def _decode(
     headings = tuple(h for h in blocks_from_data(head["headings"]) if isinstance(h, SectionHeading))
     if len(headings) != len(head["headings"]):
         raise ValueError("not a chapter's headings")
-    text = body
-    deferred = deferred_chapter(chapter, lambda: blocks_from_data(json.loads(bytes(text))), headings, words)
-    return deferred, read, first, notes
+    return deferred_chapter(chapter, partial(_blocks, body, shown), headings, words), read, first, notes
+
+
+def _blocks(body: Raw, shown: str) -> tuple[Block, ...]:
+    """A kept chapter's blocks, decoded when a stage first asks for them."""
+    LAST_LOAD.decoded.append(shown)
+    return blocks_from_data(json.loads(bytes(body)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -35,6 +35,17 @@ from book.writers.epub.documents import (
 )
 from book.writers.epub.nav import nav_document, ncx_content, toc_points
 from book.writers.epub.ziparchive import Deflater, content_digest
+
+
+@dataclass
+class Stats:
+    """Which chapter documents the last EPUB rendered and which it took from the cache (for tests)."""
+
+    rendered: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+LAST_RENDER = Stats()
 
 
 def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
@@ -117,6 +128,8 @@ def _chapter_documents(
     )
     documents = []
     groups = []
+    LAST_RENDER.rendered.clear()
+    LAST_RENDER.kept.clear()
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
             first_note = chapter.notes[0].number if chapter.notes else 0
@@ -152,10 +165,13 @@ def _chapter_document(
         uid, title, sha = head
         if deflater is not None and deflater.adopt(package.entry_name(name), sha):
             cache.get_raw(digest(key, "xhtml"))  # still the chapter's: kept for a build without it
+            LAST_RENDER.kept.append(name)
             return Document(name, uid, title, b"")
         content = cache.get(digest(key, "xhtml"), _content)
         if content is not None and content_digest(content) == sha:
+            LAST_RENDER.kept.append(name)
             return Document(name, uid, title, content)
+    LAST_RENDER.rendered.append(name)
     document = chapter_document(book, chapter)
     cache.put(key, [document.file_name, document.uid, document.title, content_digest(document.content)])
     cache.put(digest(key, "xhtml"), document.content.decode("utf-8", "surrogateescape"))
