@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from book import progress
 from book.cache import Bundle, Cache, code_digest, digest
@@ -67,14 +68,30 @@ def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
     return cover
 
 
-def _head(value: object, file_name: str) -> tuple[str, str, str]:
-    """A kept chapter document's (uid, title, content digest), which must be the one named
-    `file_name`; ValueError for anything else."""
-    if type(value) is not list or len(value) != 4 or not all(type(item) is str for item in value):
+class Kept(NamedTuple):
+    """What the cache keeps of a chapter's document beside its XHTML: its names, its content's
+    digest (by which its compressed stream is found) and its endnote group, if it has notes."""
+
+    uid: str
+    title: str
+    sha256: str
+    group: str | None
+
+
+def _kept(value: object, chapter: Chapter) -> Kept:
+    """A kept chapter document, which must be `chapter`'s own; ValueError for anything else."""
+    if type(value) is not list or len(value) != 5 or not all(type(item) is str for item in value[:4]):
         raise ValueError("not a kept document")
-    if value[0] != file_name:
+    name, uid, title, sha, group = value
+    if name != chapter_file(chapter):
         raise ValueError("the document of another chapter")
-    return value[1], value[2], value[3]
+    if bool(chapter.notes) != (group is not None):
+        raise ValueError("not the chapter's endnote group")
+    if group is not None and not (
+        type(group) is str and group.startswith(f'<section id="endnotes-{chapter.id}"')
+    ):
+        raise ValueError("not the chapter's endnote group")
+    return Kept(uid, title, sha, group)
 
 
 def _content(value: object) -> bytes:
@@ -82,13 +99,6 @@ def _content(value: object) -> bytes:
     if type(value) is not str:
         raise ValueError("not a document's content")
     return value.encode("utf-8", "surrogateescape")
-
-
-def _endnote_group(value: object, chapter_id: str) -> str:
-    """A cached endnote group, which must be the chapter's own; ValueError for anything else."""
-    if type(value) is not str or not value.startswith(f'<section id="endnotes-{chapter_id}"'):
-        raise ValueError("not the chapter's endnote group")
-    return value
 
 
 def _png(value: object) -> bytes:
@@ -126,6 +136,9 @@ def _chapter_documents(
     code = code_digest(
         "readers/*.py", "transforms/*.py", "writers/*.py", "writers/epub/*.py", "labels.py", "naming.py"
     )
+    settings = digest(
+        config.language, str(config.typography), repr(book.wording), "\n".join(config.elisions), code
+    )
     documents = []
     groups = []
     LAST_RENDER.rendered.clear()
@@ -133,22 +146,10 @@ def _chapter_documents(
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
             first_note = chapter.notes[0].number if chapter.notes else 0
-            key = digest(
-                chapter.sha256,
-                chapter.location.path,
-                str(first_note),
-                config.language,
-                str(config.typography),
-                repr(book.wording),
-                "\n".join(config.elisions),
-                code,
-            )
-            documents.append(_chapter_document(book, chapter, cache, key, deflater))
-            if chapter.notes:
-                group = cache.get(digest(key, "endnotes"), partial(_endnote_group, chapter_id=chapter.id))
-                if group is None:
-                    group = endnote_group(book, chapter)
-                    cache.put(digest(key, "endnotes"), group)
+            key = digest(chapter.sha256, chapter.location.path, str(first_note), settings)
+            document, group = _chapter_document(book, chapter, cache, key, deflater)
+            documents.append(document)
+            if group is not None:
                 groups.append(group)
             bar.advance()
     cache.save()
@@ -157,25 +158,27 @@ def _chapter_documents(
 
 def _chapter_document(
     book: Book, chapter: Chapter, cache: Bundle, key: str, deflater: Deflater | None
-) -> Document:
-    """The chapter's document: kept (its content adopted by `deflater`, else loaded), or rendered."""
+) -> tuple[Document, str | None]:
+    """The chapter's document and endnote group: kept (the document's content adopted by
+    `deflater`, else loaded), or rendered."""
     name = chapter_file(chapter)
-    head = cache.get(key, partial(_head, file_name=name))
-    if head is not None:
-        uid, title, sha = head
-        if deflater is not None and deflater.adopt(package.entry_name(name), sha):
+    kept = cache.get(key, partial(_kept, chapter=chapter))
+    if kept is not None:
+        if deflater is not None and deflater.adopt(package.entry_name(name), kept.sha256):
             cache.get_raw(digest(key, "xhtml"))  # still the chapter's: kept for a build without it
             LAST_RENDER.kept.append(name)
-            return Document(name, uid, title, b"")
+            return Document(name, kept.uid, kept.title, b""), kept.group
         content = cache.get(digest(key, "xhtml"), _content)
-        if content is not None and content_digest(content) == sha:
+        if content is not None and content_digest(content) == kept.sha256:
             LAST_RENDER.kept.append(name)
-            return Document(name, uid, title, content)
+            return Document(name, kept.uid, kept.title, content), kept.group
     LAST_RENDER.rendered.append(name)
     document = chapter_document(book, chapter)
-    cache.put(key, [document.file_name, document.uid, document.title, content_digest(document.content)])
+    group = endnote_group(book, chapter) if chapter.notes else None
+    sha = content_digest(document.content)
+    cache.put(key, [document.file_name, document.uid, document.title, sha, group])
     cache.put(digest(key, "xhtml"), document.content.decode("utf-8", "surrogateescape"))
-    return document
+    return document, group
 
 
 @dataclass(frozen=True)
