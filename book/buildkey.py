@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +37,22 @@ def _inputs(source_dir: Path) -> list[Path] | None:
     return [*files, *(p for p in (config.path, config.cover) if p is not None)]
 
 
-def fingerprint(command: str, source_dir: Path, strict: bool) -> str | None:
-    """Everything the output depends on: sources, tool code, templates, styles, flags, date, libraries."""
+def fingerprint(
+    command: str, source_dir: Path, strict: bool, digests: dict[Path, str] | None = None
+) -> str | None:
+    """Everything the output depends on: sources, tool code, templates, styles, flags, date, libraries.
+
+    `digests`, when given, receives each source file's sha256: the build that follows a changed
+    fingerprint need not read and hash a thousand unchanged chapter files again.
+    """
     sources = _inputs(source_dir)
     if sources is None:
         return None
+    hashed = {
+        path: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(sources) if path.is_file()
+    }
+    if digests is not None:
+        digests.update(hashed)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     # Without SOURCE_DATE_EPOCH the book's date is the newest source mtime, so mtimes count too.
     mtimes = "" if epoch else str(max((int(p.stat().st_mtime) for p in sources if p.exists()), default=0))
@@ -52,7 +64,7 @@ def fingerprint(command: str, source_dir: Path, strict: bool) -> str | None:
         epoch,
         mtimes,
         code_digest("**/*.py"),
-        files_digest(sources),
+        *(digest(str(path), sha256) for path, sha256 in hashed.items()),
         files_digest(style_files(source_dir)),  # the user's styles/ override the package's
         os.environ.get("BOOK_JOBS", ""),
     )

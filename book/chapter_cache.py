@@ -73,7 +73,10 @@ class ChapterCache:
     def read(self, data: bytes, shown: str) -> tuple[Chapter | None, list[Diagnostic]] | None:
         """The kept chapter of this file (typeset and numbered) and its reading's diagnostics; None on
         a miss or an entry that is not valid (which is dropped)."""
-        sha256 = hashlib.sha256(data).hexdigest()
+        return self.lookup(hashlib.sha256(data).hexdigest(), shown)
+
+    def lookup(self, sha256: str, shown: str) -> tuple[Chapter | None, list[Diagnostic]] | None:
+        """`read` for the file whose bytes have this sha256."""
         key = self.keys[shown] = digest(sha256, shown, self.settings)
         head = self.bundle.get_raw(key)
         body = self.bundle.get_raw(digest(key, "blocks"))

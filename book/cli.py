@@ -178,6 +178,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not getattr(args, "ir", False):
         progress.enable(sys.stdout)
     key = None
+    digests: dict[Path, str] = {}  # the source files' sha256, from the no-op check to the reader
     backend = BACKENDS.get(args.command)
     if (
         backend is not None
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     ):
         # A no-op build: same sources, code, styles, flags and date as the last good build, whose
         # outputs are untouched. Say so, replay its warnings, and skip everything else.
-        key = buildkey.fingerprint(args.command, args.source, args.strict)
+        key = buildkey.fingerprint(args.command, args.source, args.strict, digests)
     if key is not None:
         record = buildkey.lookup(args.build, args.command, key)
         if record is not None:
@@ -195,7 +196,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             for path in record.outputs:
                 print(f"up to date: {display_path(path)}")
             return EXIT_OK
-    book, config = load_book(args.source, reporter, args.build)
+    book, config = load_book(args.source, reporter, args.build, digests)
     # With `volumes:` every command works on each volume, a complete book; else on the book.
     books = split_volumes(book, config, reporter)
     build_dir: Path = args.build

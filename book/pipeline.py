@@ -89,8 +89,16 @@ def metadata(config: Config, chapters: list[Chapter], epoch: int | None = None) 
     )
 
 
-def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = None) -> tuple[Book, Config]:
-    """Read and check the manuscript; raises HaltBuild after any stage that found errors."""
+def load_book(
+    source_dir: Path,
+    reporter: Reporter,
+    build_dir: Path | None = None,
+    digests: dict[Path, str] | None = None,
+) -> tuple[Book, Config]:
+    """Read and check the manuscript; raises HaltBuild after any stage that found errors.
+
+    `digests` are the chapter files' sha256 if already known (buildkey.fingerprint hashed them).
+    """
     if not source_dir.is_dir():
         reporter.report(
             "U001",
@@ -105,7 +113,7 @@ def load_book(source_dir: Path, reporter: Reporter, build_dir: Path | None = Non
     # A file unchanged since the last build skips steps 2, 3 and 5: BUILD/.cache keeps their result.
     cache = ChapterCache(build_dir, config) if build_dir is not None else None
     # 2. read every chapter file in the site export format
-    chapters = read_chapters(discover(config), config, reporter, cache)
+    chapters = read_chapters(discover(config), config, reporter, cache, digests)
     # 3. typography: curly quotes, dashes and ellipses for the book's language
     if config.typography:
         chapters = typeset(chapters, config.language, config.elisions, cache)

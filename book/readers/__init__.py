@@ -35,18 +35,23 @@ def discover(config: Config) -> list[Path]:
 
 
 def read_chapters(
-    paths: list[Path], config: Config, reporter: Reporter, cache: ChapterCache | None = None
+    paths: list[Path],
+    config: Config,
+    reporter: Reporter,
+    cache: ChapterCache | None = None,
+    digests: dict[Path, str] | None = None,
 ) -> list[Chapter]:
     """Read every chapter file; every unreadable one is reported, none silently skipped.
 
     With `cache`, a file unchanged since the last build comes back as that build left it: typeset and
-    numbered (see book/chapter_cache.py).
+    numbered (see book/chapter_cache.py); with its sha256 in `digests` too, it is not even read.
     """
     chapters: list[Chapter] = []
     folder = Folder(config.source_dir, config.source_dir.resolve(), Path(display_path(config.source_dir)))
     with progress.stage("reading", len(paths)) as bar:
         for path in paths:
-            chapter = _read_one(path, config, folder, reporter, cache)
+            known = digests.get(path) if digests else None
+            chapter = _read_one(path, config, folder, reporter, cache, known)
             if chapter is not None:
                 chapters.append(chapter)
             bar.advance()
@@ -61,13 +66,33 @@ class Folder(NamedTuple):
     shown: Path
 
 
+def _shown(path: Path, folder: Folder) -> str:
+    """The path as diagnostics show it; for a file right in the folder, not a link, the folder's
+    shown path plus its name (display_path resolves every folder of the path, a thousand times)."""
+    if path.parent == folder.path and not path.is_symlink():
+        return str(folder.shown / path.name)
+    return display_path(path)
+
+
 def _read_one(
-    path: Path, config: Config, folder: Folder, reporter: Reporter, cache: ChapterCache | None
+    path: Path,
+    config: Config,
+    folder: Folder,
+    reporter: Reporter,
+    cache: ChapterCache | None,
+    known: str | None,
 ) -> Chapter | None:
-    """Read one chapter file with the site export reader, or report why it cannot be read."""
-    # A file right in the folder, not a link: its resolved and shown paths are the folder's plus its name.
+    """Read one chapter file with the site export reader, or report why it cannot be read.
+
+    `known` is the file's sha256 when the no-op check hashed it: if the cache keeps the file, it is
+    not read again.
+    """
+    shown = _shown(path, folder)
+    kept = cache.lookup(known, shown) if cache and known else None
+    if kept is not None:
+        reporter.extend(kept[1])
+        return kept[0]
     plain = path.parent == folder.path and not path.is_symlink()
-    shown = str(folder.shown / path.name) if plain else display_path(path)
     if config.chapters is None and not plain and confine(folder.path, path.name, folder.resolved) is None:
         reporter.report(
             "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
@@ -78,7 +103,7 @@ def _read_one(
     except OSError as exc:
         reporter.report("R005", f"cannot read the file: {exc.strerror}", SourceLocation(shown))
         return None
-    kept = cache.read(data, shown) if cache else None
+    kept = cache.read(data, shown) if cache and not known else None
     if kept is None:
         local = Reporter()
         kept = (read_chapter(data, shown, local), local.diagnostics)
