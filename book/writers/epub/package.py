@@ -178,7 +178,8 @@ def write(book: epub.EpubBook, meta: Metadata, target: Path, deflater: Deflater 
     # ebooklib's zip entries carry the wall-clock time; copy them out in a fixed order instead.
     with zipfile.ZipFile(staged) as source:
         names = source.namelist()
-        entries = {name: documents.get(name) or source.read(name) for name in names}
+        # Our documents as they are (empty when adopted, see ziparchive.Deflater): not read back.
+        entries = {name: documents[name] if name in documents else source.read(name) for name in names}
     for item in book.get_items():
         if item.media_type == "application/xhtml+xml":
             item.content = documents[entry_name(item.file_name)]
