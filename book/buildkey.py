@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from book.config import confine, load_config
 from book.diagnostics import Diagnostic, Reporter
 from book.readers import discover
 from book.resources import style_files
+from book.sources import file_digests
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,22 @@ def _inputs(source_dir: Path) -> list[Path] | None:
 
 
 def fingerprint(
-    command: str, source_dir: Path, strict: bool, digests: dict[Path, str] | None = None
+    command: str,
+    source_dir: Path,
+    strict: bool,
+    digests: dict[Path, str] | None = None,
+    build_dir: Path | None = None,
 ) -> str | None:
     """Everything the output depends on: sources, tool code, templates, styles, flags, date, libraries.
 
     `digests`, when given, receives each source file's sha256: the build that follows a changed
-    fingerprint need not read and hash a thousand unchanged chapter files again.
+    fingerprint need not read and hash a thousand unchanged chapter files again. With `build_dir`,
+    a file whose stat has not changed since the last build is not read at all (book/sources.py).
     """
     sources = _inputs(source_dir)
     if sources is None:
         return None
-    hashed = {
-        path: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(sources) if path.is_file()
-    }
+    hashed = file_digests(sorted(sources), build_dir)
     if digests is not None:
         digests.update(hashed)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -188,7 +188,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     ):
         # A no-op build: same sources, code, styles, flags and date as the last good build, whose
         # outputs are untouched. Say so, replay its warnings, and skip everything else.
-        key = buildkey.fingerprint(args.command, args.source, args.strict, digests)
+        key = buildkey.fingerprint(args.command, args.source, args.strict, digests, args.build)
     if key is not None:
         record = buildkey.lookup(args.build, args.command, key)
         if record is not None:

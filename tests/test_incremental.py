@@ -230,3 +230,40 @@ def test_the_manifest_is_what_json_dumps_writes(book40: Path, tmp_path: Path) ->
     }
     assert indented_json(data) == json.dumps(data, ensure_ascii=False, indent=2)
     assert re.search(r'"words": \d+', indented_json(data))
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(
+    book40: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import time
+
+    from book import sources
+
+    paths = sorted(book40.glob("*.txt"))
+    truth = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    assert sources.file_digests(paths, tmp_path) == truth
+    # Just written, the files are not settled: their stat is no proof yet, so they are read again.
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.suffix == ".txt":  # not the index itself
+            reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert sources.file_digests(paths, tmp_path) == truth and len(reads) == 40
+    # Seconds later they are settled: a build reads none of them, but the one whose bytes changed
+    # (same size: only the change time says so).
+    later = time.time_ns() + 10 * sources.SETTLED_NS
+    monkeypatch.setattr(sources, "time_ns", lambda: later)
+    sources.file_digests(paths, tmp_path)
+    reads.clear()
+    assert sources.file_digests(paths, tmp_path) == truth and reads == []
+    edited = chapter_path(book40, 20)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace(" the ", " thx ", 1), encoding="utf-8")
+    truth[edited] = hashlib.sha256(edited.read_bytes()).hexdigest()
+    reads.clear()
+    assert sources.file_digests(paths, tmp_path) == truth and reads == [edited]
