@@ -8,18 +8,20 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from book import progress
 from book.chapter_cache import ChapterCache
 from book.config import Config, load_config
 from book.diagnostics import Reporter, display_path
 from book.ir import Book, Chapter, Metadata, SourceLocation, Wording
-from book.printing.limits import PageLimits, page_limits
-from book.printing.pages import PageModel, page_model
 from book.readers import discover, read_chapters
-from book.transforms import volumes
 from book.transforms.notes import number_notes
 from book.transforms.order import order
+
+if TYPE_CHECKING:
+    from book.printing.limits import PageLimits
+    from book.printing.pages import PageModel
 
 # A fixed namespace so the default identifier depends on nothing but the title and authors.
 IDENTIFIER_NAMESPACE = uuid.UUID("5c0b6a55-3c8e-4f4e-9d2e-6b6f6f6b2d31")
@@ -135,6 +137,8 @@ def split_volumes(book: Book, config: Config, reporter: Reporter) -> list[Book]:
     """6. volumes: the book as its volumes (each a complete book), or [book] without `volumes:`."""
     if config.volumes is None:
         return [book]
+    from book.transforms import volumes  # only a book split into volumes needs it
+
     epoch = source_date_epoch(Reporter())  # already validated (and reported) by load_book
     if config.volumes.auto:
         model, limits = print_rules(config)
@@ -152,6 +156,9 @@ def split_volumes(book: Book, config: Config, reporter: Reporter) -> list[Book]:
 
 def print_rules(config: Config) -> tuple[PageModel, PageLimits]:
     """The page model and the printer's limits for book.yaml's print section."""
+    from book.printing.limits import page_limits
+    from book.printing.pages import page_model
+
     settings = config.print
     limits = page_limits(settings.profile, settings.binding, settings.paper, settings.trim.name)
     return page_model(settings.trim, limits.maximum), limits

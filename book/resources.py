@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 # Where the package keeps its defaults. A wheel installs them as regular files, so a real path
 # (which WeasyPrint's fetcher and fontTools need) is always available; zip imports are not supported.
-PACKAGE_DIR = Path(str(importlib.resources.files("book")))
+# This module's own folder: what importlib.resources.files("book") gives, without importing it.
+PACKAGE_DIR = Path(__file__).parent
 STYLES_DIR = PACKAGE_DIR / "styles"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The setup scripts of this project's CI (symlinks to .ci/ in the repository, real files once installed),
