@@ -4,8 +4,9 @@ Appending one chapter to a book of a thousand must not read, typeset, number or 
 thousand again. A chapter file's entry is keyed by its bytes, the path it is shown by, the language,
 the typography settings and the code, and holds what the front half made of it: the numbered
 chapter, the diagnostics of reading and of numbering, and the first endnote number it was numbered
-from. Its blocks, nearly all of its size, are a second entry kept as JSON text and decoded only when
-a stage asks for them (ir.deferred_chapter); an EPUB rebuild asks for none of an unchanged chapter's.
+from. Its blocks, nearly all of its size, are a second entry (its key the first's plus "b") kept as
+JSON text and decoded only when a stage asks for them (ir.deferred_chapter); an EPUB rebuild asks
+for none of an unchanged chapter's.
 
 Numbering is the one book-wide step: a chapter's notes are numbered from where the previous
 chapter's stopped. An entry numbered from another first number is numbered again from its kept
@@ -79,14 +80,14 @@ class ChapterCache:
         """`read` for the file whose bytes have this sha256."""
         key = self.keys[shown] = digest(sha256, shown, self.settings)
         head = self.bundle.get_raw(key)
-        body = self.bundle.get_raw(digest(key, "blocks"))
+        body = self.bundle.get_raw(key + "b")
         try:
             if head is None:
                 raise ValueError("missing")
             kept = _decode(json.loads(bytes(head)), body, sha256, shown)
         except NOT_AN_ENTRY:
             self.bundle.forget(key)
-            self.bundle.forget(digest(key, "blocks"))
+            self.bundle.forget(key + "b")
             return None
         chapter, read, first, notes = kept
         if chapter is not None:
@@ -125,7 +126,7 @@ class ChapterCache:
                 record.key,
                 _head(done, record.read, local.diagnostics, next_number, hashlib.sha256(blocks).hexdigest()),
             )
-            self.bundle.put_raw(digest(record.key, "blocks"), blocks)
+            self.bundle.put_raw(record.key + "b", blocks)
         return done, after
 
     def save(self) -> None:

@@ -35,7 +35,14 @@ from book.writers.epub.documents import (
     titlepage_document,
 )
 from book.writers.epub.nav import nav_document, ncx_content, toc_points
-from book.writers.epub.ziparchive import Deflater, content_digest
+from book.writers.epub.ziparchive import (
+    Deflater,
+    Packed,
+    content_digest,
+    pack,
+    packed_from_data,
+    packed_to_data,
+)
 
 
 @dataclass
@@ -70,19 +77,20 @@ def _generated_cover(book: Book, build_dir: Path) -> CoverImage:
 
 class Kept(NamedTuple):
     """What the cache keeps of a chapter's document beside its XHTML: its names, its content's
-    digest (by which its compressed stream is found) and its endnote group, if it has notes."""
+    digest and compressed stream, and its endnote group if it has notes."""
 
     uid: str
     title: str
     sha256: str
     group: str | None
+    packed: Packed
 
 
 def _kept(value: object, chapter: Chapter) -> Kept:
     """A kept chapter document, which must be `chapter`'s own; ValueError for anything else."""
-    if type(value) is not list or len(value) != 5 or not all(type(item) is str for item in value[:4]):
+    if type(value) is not list or len(value) != 6 or not all(type(item) is str for item in value[:4]):
         raise ValueError("not a kept document")
-    name, uid, title, sha, group = value
+    name, uid, title, sha, group, packed = value
     if name != chapter_file(chapter):
         raise ValueError("the document of another chapter")
     if bool(chapter.notes) != (group is not None):
@@ -91,7 +99,7 @@ def _kept(value: object, chapter: Chapter) -> Kept:
         type(group) is str and group.startswith(f'<section id="endnotes-{chapter.id}"')
     ):
         raise ValueError("not the chapter's endnote group")
-    return Kept(uid, title, sha, group)
+    return Kept(uid, title, sha, group, packed_from_data(packed, sha))
 
 
 def _content(value: object) -> bytes:
@@ -159,16 +167,18 @@ def _chapter_documents(
 def _chapter_document(
     book: Book, chapter: Chapter, cache: Bundle, key: str, deflater: Deflater | None
 ) -> tuple[Document, str | None]:
-    """The chapter's document and endnote group: kept (the document's content adopted by
-    `deflater`, else loaded), or rendered."""
+    """The chapter's document and endnote group: kept, or rendered. With `deflater` its content is
+    left empty and its compressed stream handed to the deflater; without, its XHTML is loaded."""
     name = chapter_file(chapter)
+    entry = package.entry_name(name)
     kept = cache.get(key, partial(_kept, chapter=chapter))
     if kept is not None:
-        if deflater is not None and deflater.adopt(package.entry_name(name), kept.sha256):
-            cache.get_raw(digest(key, "xhtml"))  # still the chapter's: kept for a build without it
+        if deflater is not None:
+            deflater.adopt(entry, kept.packed)
+            cache.get_raw(key + "x")  # the XHTML, not loaded but kept for a build without a deflater
             LAST_RENDER.kept.append(name)
             return Document(name, kept.uid, kept.title, b""), kept.group
-        content = cache.get(digest(key, "xhtml"), _content)
+        content = cache.get(key + "x", _content)
         if content is not None and content_digest(content) == kept.sha256:
             LAST_RENDER.kept.append(name)
             return Document(name, kept.uid, kept.title, content), kept.group
@@ -176,8 +186,13 @@ def _chapter_document(
     document = chapter_document(book, chapter)
     group = endnote_group(book, chapter) if chapter.notes else None
     sha = content_digest(document.content)
-    cache.put(key, [document.file_name, document.uid, document.title, sha, group])
-    cache.put(digest(key, "xhtml"), document.content.decode("utf-8", "surrogateescape"))
+    packed = deflater.pack(entry, document.content) if deflater is not None else pack(document.content)
+    cache.put(
+        key, [document.file_name, document.uid, document.title, sha, group, packed_to_data(packed, sha)]
+    )
+    cache.put(key + "x", document.content.decode("utf-8", "surrogateescape"))
+    if deflater is not None:
+        return document._replace(content=b""), group
     return document, group
 
 

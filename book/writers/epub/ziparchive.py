@@ -54,12 +54,42 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def pack(data: bytes) -> Packed:
+    """`data` compressed as the ZIP holds it."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+
+
+def packed_to_data(packed: Packed, digest_of_content: str) -> list[object]:
+    """A compressed document as a JSON-able cache value (`packed_from_data` reads it back)."""
+    stream = base64.b64encode(packed.stream).decode("ascii")
+    return [digest_of_content, packed.crc, packed.size, stream, content_digest(packed.stream)]
+
+
+def packed_from_data(value: object, digest_of_content: str) -> Packed:
+    """A kept compressed document, which must hold the document with this digest; ValueError if not.
+
+    The value names the document's digest (so a value moved under another key is refused) and its
+    stream's own (so a torn or altered stream is refused) without inflating a thousand documents.
+    """
+    if type(value) is not list or len(value) != 5:
+        raise ValueError("not a kept deflate stream")
+    sha, crc, size, text, stream_sha = value
+    if sha != digest_of_content or type(crc) is not int or type(size) is not int or type(text) is not str:
+        raise ValueError("not the kept stream of this document")
+    stream = base64.b64decode(text, validate=True)
+    if content_digest(stream) != stream_sha or not 0 <= crc < 2**32 or size < 0:
+        raise ValueError("the kept deflate stream is damaged")
+    return Packed(stream, crc, size)
+
+
 class Deflater:
     """Raw deflate streams by content digest: a document unchanged since the last build is not
     compressed again. Kept as base64 text in a cache bundle (plain data, like every cache entry).
 
-    A writer that knows a document's digest from an earlier build can `adopt` the kept stream for
-    it without rendering or even loading the document: an unchanged chapter costs no work at all.
+    A writer that keeps its documents' streams itself (the EPUB's chapters) hands them over with
+    `adopt`, or has one made with `pack`, and gives the document as empty data: an unchanged
+    chapter is never loaded, let alone compressed.
     """
 
     def __init__(self, build_dir: Path | None, suffix: str = "") -> None:
@@ -73,59 +103,38 @@ class Deflater:
     def _key(digest_of_content: str) -> str:
         return digest("deflate", str(LEVEL), zlib.ZLIB_VERSION, digest_of_content)
 
-    def adopt(self, name: str, digest_of_content: str) -> bool:
-        """Use the kept stream of the document whose `content_digest` this is for the entry `name`
-        (which is then written with empty data); False when none is kept."""
-        if self.bundle is None:
-            return False
-        key = self._key(digest_of_content)
-        packed = self.bundle.get(key, partial(_packed, digest_of_content=digest_of_content))
-        if packed is None:
-            return False
+    def adopt(self, name: str, packed: Packed) -> None:
+        """Write the entry `name` (given as empty data) as this kept stream."""
         self.adopted[name] = packed
-        return True
+        LAST_WRITE.reused.append(name)
+
+    def pack(self, name: str, data: bytes) -> Packed:
+        """Compress `data` now for the entry `name` (given as empty data), for the caller to keep."""
+        self.adopted[name] = packed = pack(data)
+        LAST_WRITE.compressed.append(name)
+        return packed
 
     def deflate(self, name: str, data: bytes) -> Packed:
-        """`data` as a raw deflate stream: the one adopted or kept from an earlier build, else
+        """`data` as a raw deflate stream: the one adopted, or kept from an earlier build, else
         compressed now."""
         adopted = self.adopted.get(name)
         if adopted is not None and not data:
-            LAST_WRITE.reused.append(name)
             return adopted
         sha = content_digest(data)
         key = self._key(sha)
-        kept = self.bundle.get(key, partial(_packed, digest_of_content=sha)) if self.bundle else None
+        kept = self.bundle.get(key, partial(packed_from_data, digest_of_content=sha)) if self.bundle else None
         if kept is not None and kept.size == len(data):
             LAST_WRITE.reused.append(name)
             return kept
         LAST_WRITE.compressed.append(name)
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        packed = Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+        packed = pack(data)
         if self.bundle is not None:
-            stream = base64.b64encode(packed.stream).decode("ascii")
-            self.bundle.put(key, [sha, packed.crc, packed.size, stream, content_digest(packed.stream)])
+            self.bundle.put(key, packed_to_data(packed, sha))
         return packed
 
     def save(self) -> None:
         if self.bundle is not None:
             self.bundle.save()
-
-
-def _packed(value: object, digest_of_content: str) -> Packed:
-    """A kept entry as the stream of the document with this digest; ValueError if it is not one.
-
-    The entry names the document's digest (so an entry moved under another key is refused) and its
-    stream's own (so a torn or altered stream is refused) without inflating a thousand documents.
-    """
-    if type(value) is not list or len(value) != 5:
-        raise ValueError("not a kept deflate stream")
-    sha, crc, size, text, stream_sha = value
-    if sha != digest_of_content or type(crc) is not int or type(size) is not int or type(text) is not str:
-        raise ValueError("not the kept stream of this document")
-    stream = base64.b64decode(text, validate=True)
-    if content_digest(stream) != stream_sha or not 0 <= crc < 2**32 or size < 0:
-        raise ValueError("the kept deflate stream is damaged")
-    return Packed(stream, crc, size)
 
 
 @dataclass(frozen=True)
