@@ -77,7 +77,8 @@ def packed_from_data(value: object, digest_of_content: str) -> Packed:
     sha, crc, size, text, stream_sha = value
     if sha != digest_of_content or type(crc) is not int or type(size) is not int or type(text) is not str:
         raise ValueError("not the kept stream of this document")
-    stream = base64.b64decode(text, validate=True)
+    # Not validate=True: a third slower, and the stream's digest refuses any damage anyway.
+    stream = base64.b64decode(text)
     if content_digest(stream) != stream_sha or not 0 <= crc < 2**32 or size < 0:
         raise ValueError("the kept deflate stream is damaged")
     return Packed(stream, crc, size)
