@@ -4,9 +4,10 @@ Appending one chapter to a book of a thousand must not read, typeset, number or 
 thousand again. A chapter file's entry is keyed by its bytes, the path it is shown by, the language,
 the typography settings and the code, and holds what the front half made of it: the numbered
 chapter, the diagnostics of reading and of numbering, and the first endnote number it was numbered
-from. Its blocks, nearly all of its size, are a second entry (its key the first's plus "b") kept as
-JSON text and decoded only when a stage asks for them (ir.deferred_chapter); an EPUB rebuild asks
-for none of an unchanged chapter's.
+from. Its blocks and notes, nearly all of its size, are a second entry (its key the first's plus
+"b") kept as JSON text and decoded only when a stage asks for them (ir.deferred_chapter); an EPUB
+rebuild asks for none of an unchanged chapter's: it needs only their headings, word count and note
+numbers, which the first entry holds.
 
 Numbering is the one book-wide step: a chapter's notes are numbered from where the previous
 chapter's stopped. An entry numbered from another first number is numbered again from its kept
@@ -18,17 +19,27 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from book.cache import NOT_AN_ENTRY, Bundle, Raw, code_digest, digest
 from book.config import Config
 from book.diagnostics import Diagnostic, Reporter
-from book.ir import Block, Chapter, SectionHeading, blocks_from_data, deferred_chapter, from_data, to_data
+from book.ir import (
+    Block,
+    Chapter,
+    DataError,
+    Note,
+    SectionHeading,
+    blocks_from_data,
+    deferred_chapter,
+    from_data,
+    notes_from_data,
+    to_data,
+)
 from book.transforms.notes import number_chapter
 
-HEAD_FIELDS = {"file", "chapter", "read", "notes", "first", "headings", "words", "blocks"}
+HEAD_FIELDS = {"file", "chapter", "read", "notes", "first", "headings", "words", "numbers", "body"}
 
 
 @dataclass
@@ -115,18 +126,17 @@ class ChapterCache:
         record = self.records.get((chapter.location.path, chapter.sha256))
         if record is not None and record.notes is not None and record.first == next_number:
             reporter.extend(record.notes)
-            return chapter, next_number + len(chapter.notes)
+            return chapter, next_number + len(chapter.note_numbers)
         local = Reporter()
         done, after = number_chapter(chapter, next_number, local)
         reporter.extend(local.diagnostics)
         LAST_LOAD.numbered.append(chapter.location.path)
         if record is not None:
-            blocks = json.dumps(to_data(done.blocks), separators=(",", ":")).encode("ascii")
-            self.bundle.put(
-                record.key,
-                _head(done, record.read, local.diagnostics, next_number, hashlib.sha256(blocks).hexdigest()),
-            )
-            self.bundle.put_raw(record.key + "b", blocks)
+            data = [to_data(done.blocks), to_data(done.notes)]
+            body = json.dumps(data, separators=(",", ":")).encode("ascii")
+            head = _head(done, record.read, local.diagnostics, next_number, hashlib.sha256(body).hexdigest())
+            self.bundle.put(record.key, head)
+            self.bundle.put_raw(record.key + "b", body)
         return done, after
 
     def save(self) -> None:
@@ -134,18 +144,20 @@ class ChapterCache:
 
 
 def _head(
-    chapter: Chapter | None, read: list[Diagnostic], notes: list[Diagnostic], first: int, blocks: str
+    chapter: Chapter | None, read: list[Diagnostic], notes: list[Diagnostic], first: int, body: str
 ) -> dict[str, Any]:
-    """An entry's head: everything of the chapter but its blocks, which are kept beside it."""
+    """An entry's head: the chapter but its blocks and notes, which are kept beside it (the body,
+    whose digest this is), and what the stages need of those without decoding them."""
     return {
         "file": chapter.location.path if chapter else "",
-        "chapter": to_data(replace(chapter, blocks=())) if chapter else None,
+        "chapter": to_data(replace(chapter, blocks=(), notes=())) if chapter else None,
         "read": [d.as_dict() for d in read],
         "notes": [d.as_dict() for d in notes],
         "first": first,
         "headings": to_data(chapter.headings) if chapter else [],
         "words": chapter.word_count if chapter else 0,
-        "blocks": blocks,
+        "numbers": list(chapter.note_numbers) if chapter else [],
+        "body": body,
     }
 
 
@@ -159,28 +171,54 @@ def _decode(
     if type(head["read"]) is not list or type(head["notes"]) is not list:
         raise ValueError("not a list of diagnostics")
     read = [Diagnostic.from_dict(d) for d in head["read"]]
-    notes = [Diagnostic.from_dict(d) for d in head["notes"]]
-    if any(d.location is not None and d.location.path != shown for d in (*read, *notes)):
+    numbering = [Diagnostic.from_dict(d) for d in head["notes"]]
+    if any(d.location is not None and d.location.path != shown for d in (*read, *numbering)):
         raise ValueError("diagnostics of another file")
     if head["chapter"] is None:
         return None, read, 0, []
-    first, words, blocks = head["first"], head["words"], head["blocks"]
+    first, words, numbers, digest_of_body = head["first"], head["words"], head["numbers"], head["body"]
     if type(first) is not int or first < 1 or type(words) is not int or words < 0:
         raise ValueError("not a kept chapter")
-    # The blocks are JSON text checked against the digest the head gives: a torn, foreign or swapped
-    # entry is a miss now, not an error when they are decoded.
-    if body is None or type(blocks) is not str or hashlib.sha256(body).hexdigest() != blocks:
-        raise ValueError("not the kept chapter's blocks")
+    if type(numbers) is not list or not all(type(n) is int for n in numbers):
+        raise ValueError("not a chapter's note numbers")
+    # The body is JSON text checked against the digest the head gives: a torn, foreign or swapped
+    # entry is a miss now, not an error when it is decoded.
+    if body is None or type(digest_of_body) is not str or hashlib.sha256(body).hexdigest() != digest_of_body:
+        raise ValueError("not the kept chapter's body")
     chapter = from_data(head["chapter"], Chapter)
-    if (chapter.sha256, chapter.location.path, head["file"]) != (sha256, shown, shown) or chapter.blocks:
+    if (chapter.sha256, chapter.location.path, head["file"]) != (sha256, shown, shown):
         raise ValueError("a chapter of another file")
+    if chapter.blocks or chapter.notes:
+        raise ValueError("not a kept chapter's head")
     headings = tuple(h for h in blocks_from_data(head["headings"]) if isinstance(h, SectionHeading))
     if len(headings) != len(head["headings"]):
         raise ValueError("not a chapter's headings")
-    return deferred_chapter(chapter, partial(_blocks, body, shown), headings, words), read, first, notes
+    kept = _Body(body, shown, tuple(numbers))
+    deferred = deferred_chapter(chapter, kept.blocks, kept.notes, headings, words, kept.numbers)
+    return deferred, read, first, numbering
 
 
-def _blocks(body: Raw, shown: str) -> tuple[Block, ...]:
-    """A kept chapter's blocks, decoded when a stage first asks for them."""
-    LAST_LOAD.decoded.append(shown)
-    return blocks_from_data(json.loads(bytes(body)))
+class _Body:
+    """A kept chapter's blocks and notes, JSON text parsed when a stage first asks for either."""
+
+    def __init__(self, raw: Raw, shown: str, numbers: tuple[int, ...]) -> None:
+        self.raw, self.shown, self.numbers = raw, shown, numbers
+        self.data: Any = None
+
+    def _parsed(self) -> list[Any]:
+        if self.data is None:
+            LAST_LOAD.decoded.append(self.shown)
+            self.data = json.loads(bytes(self.raw))
+            if type(self.data) is not list or len(self.data) != 2:
+                raise DataError("not a kept chapter's blocks and notes")
+        parsed: list[Any] = self.data
+        return parsed
+
+    def blocks(self) -> tuple[Block, ...]:
+        return blocks_from_data(self._parsed()[0])
+
+    def notes(self) -> tuple[Note, ...]:
+        notes = notes_from_data(self._parsed()[1])
+        if tuple(note.number for note in notes) != self.numbers:
+            raise DataError("the kept notes are not the ones the head numbers")
+        return notes

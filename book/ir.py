@@ -155,21 +155,26 @@ class Chapter:
                 words += len(block.text.split())
         return words
 
+    @cached_property
+    def note_numbers(self) -> tuple[int, ...]:
+        """The book-wide numbers of the chapter's notes, in order (what most stages need of them)."""
+        return tuple(note.number for note in self.notes)
+
     if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Chapter
 
         def __getattr__(self, name: str) -> Any:
-            """Only reached for `blocks` of a `deferred_chapter`: they are decoded now, once."""
-            pending = self.__dict__.get(_PENDING_BLOCKS)
-            if name != "blocks" or pending is None:
+            """Only reached for the blocks or notes of a `deferred_chapter`: decoded now, once."""
+            pending = self.__dict__.get(_PENDING)
+            if pending is None or name not in pending:
                 raise AttributeError(name)
-            blocks = pending()
-            self.__dict__["blocks"] = blocks
-            del self.__dict__[_PENDING_BLOCKS]
-            return blocks
+            value = self.__dict__[name] = pending.pop(name)()
+            if not pending:
+                del self.__dict__[_PENDING]
+            return value
 
         def __getstate__(self) -> dict[str, Any]:
-            # A copy holds decoded blocks, never the function that would decode them.
-            self.blocks  # noqa: B018
+            # A copy holds decoded fields, never the functions that would decode them.
+            self.blocks, self.notes  # noqa: B018
             return self.__dict__
 
 
@@ -222,6 +227,11 @@ class Book:
     @property
     def notes(self) -> tuple[Note, ...]:
         return tuple(note for chapter in self.chapters for note in chapter.notes)
+
+    @property
+    def has_notes(self) -> bool:
+        """Whether any chapter has a note (without decoding the notes of chapters kept in the cache)."""
+        return any(chapter.note_numbers for chapter in self.chapters)
 
 
 # --- data: the IR as JSON-able values and back ------------------------------------
@@ -458,8 +468,9 @@ def from_data(data: Any, expected: type | None = None) -> Any:
         raise DataError(f"a node has no field {missing}") from None
 
 
-_PENDING_BLOCKS = "_pending_blocks"
+_PENDING = "_pending"  # a deferred chapter's fields not decoded yet: name → the function that decodes it
 _BLOCKS = _sequence(_tagged(typing.get_args(Block)), None)
+_NOTES = _sequence(_tagged((Note,)), None)
 
 
 def blocks_from_data(data: Any) -> tuple[Block, ...]:
@@ -471,22 +482,34 @@ def blocks_from_data(data: Any) -> tuple[Block, ...]:
     return blocks
 
 
+def notes_from_data(data: Any) -> tuple[Note, ...]:
+    """A chapter's notes as `to_data(chapter.notes)` wrote them; DataError for anything else."""
+    try:
+        notes: tuple[Note, ...] = _NOTES(data)
+    except KeyError as missing:
+        raise DataError(f"a node has no field {missing}") from None
+    return notes
+
+
 def deferred_chapter(
     chapter: Chapter,
     blocks: Callable[[], tuple[Block, ...]],
+    notes: Callable[[], tuple[Note, ...]],
     headings: tuple[SectionHeading, ...],
     words: int,
+    note_numbers: tuple[int, ...],
 ) -> Chapter:
-    """`chapter` (read without its blocks) whose blocks `blocks()` gives when first asked for.
+    """`chapter` (read without its blocks and notes) whose blocks `blocks()` and notes `notes()` give
+    when first asked for.
 
-    For the build cache: a thousand unchanged chapters of which an EPUB rebuild needs the blocks of
-    none. Their headings and word count, which it does need, are given, not computed from the blocks.
+    For the build cache: a thousand unchanged chapters of which an EPUB rebuild needs the blocks and
+    notes of none. Their headings, word count and note numbers, which it does need, are given.
     """
-    state = {key: value for key, value in chapter.__dict__.items() if key != "blocks"}
+    state = {key: value for key, value in chapter.__dict__.items() if key not in ("blocks", "notes")}
+    state.update(headings=headings, word_count=words, note_numbers=note_numbers)
+    state[_PENDING] = {"blocks": blocks, "notes": notes}
     node: Chapter = object.__new__(Chapter)
-    object.__setattr__(node, "__dict__", {**state, _PENDING_BLOCKS: blocks})
-    node.__dict__["headings"] = headings
-    node.__dict__["word_count"] = words
+    object.__setattr__(node, "__dict__", state)
     return node
 
 

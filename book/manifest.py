@@ -42,7 +42,7 @@ def manifest_data(book: Book) -> dict[str, Any]:
                 "source": c.location.path,
                 "sha256": c.sha256,
                 "words": word_count(c),
-                "notes": len(c.notes),
+                "notes": len(c.note_numbers),
                 "headings": [h.text for h in c.headings],
                 "stripped": {
                     "stats_lines": c.strip.stats_lines,

@@ -7,6 +7,7 @@ import copy
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from book.cache import Bundle
 from book.chapter_cache import LAST_LOAD
 from book.cli import main
-from book.ir import SectionHeading, deferred_chapter, from_data, to_data
+from book.ir import Block, Chapter, Note, deferred_chapter, from_data, to_data
 from book.manifest import indented_json
 from book.synth import SynthOptions, chapter_text, write_book
 from book.writers.epub import LAST_RENDER
@@ -173,20 +174,29 @@ def test_a_deferred_chapter_is_the_chapter(book40: Path) -> None:
     book, _, _ = load(book40)
     assert book is not None
     chapter = book.chapters[3]
-    head = from_data(to_data(chapter), type(chapter))
-    calls = []
+    assert chapter.notes
+    head = from_data(to_data(replace(chapter, blocks=(), notes=())), Chapter)
+    calls: list[str] = []
 
-    def blocks() -> tuple[object, ...]:
-        calls.append(1)
+    def blocks() -> tuple[Block, ...]:
+        calls.append("blocks")
         return chapter.blocks
 
-    deferred = deferred_chapter(head, blocks, chapter.headings, chapter.word_count)  # type: ignore[arg-type]
+    def notes() -> tuple[Note, ...]:
+        calls.append("notes")
+        return chapter.notes
+
+    deferred = deferred_chapter(
+        head, blocks, notes, chapter.headings, chapter.word_count, chapter.note_numbers
+    )
     assert deferred.headings == chapter.headings and deferred.word_count == chapter.word_count
-    assert calls == []  # the headings and word count were given, not computed
-    assert all(isinstance(h, SectionHeading) for h in deferred.headings)
-    assert deferred == chapter and calls == [1]
-    assert deferred.blocks is chapter.blocks and calls == [1]  # decoded once
+    assert deferred.note_numbers == chapter.note_numbers
+    assert calls == []  # what the stages ask of every chapter was given, not computed
+    assert deferred.notes is chapter.notes and calls == ["notes"]
+    assert deferred == chapter and calls == ["notes", "blocks"]
+    assert deferred.blocks is chapter.blocks and calls == ["notes", "blocks"]  # decoded once
     assert copy.deepcopy(deferred) == chapter
+    assert to_data(deferred) == to_data(chapter)
 
 
 def test_a_bundle_writes_a_small_change_as_a_delta(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def _kept(value: object, chapter: Chapter) -> Kept:
     name, uid, title, sha, group, packed = value
     if name != chapter_file(chapter):
         raise ValueError("the document of another chapter")
-    if bool(chapter.notes) != (group is not None):
+    if bool(chapter.note_numbers) != (group is not None):
         raise ValueError("not the chapter's endnote group")
     if group is not None and not (
         type(group) is str and group.startswith(f'<section id="endnotes-{chapter.id}"')
@@ -153,7 +153,7 @@ def _chapter_documents(
     LAST_RENDER.kept.clear()
     with progress.stage("writing", len(book.chapters)) as bar:
         for chapter in book.chapters:
-            first_note = chapter.notes[0].number if chapter.notes else 0
+            first_note = chapter.note_numbers[0] if chapter.note_numbers else 0
             key = digest(chapter.sha256, chapter.location.path, str(first_note), settings)
             document, group = _chapter_document(book, chapter, cache, key, deflater)
             documents.append(document)
@@ -184,7 +184,7 @@ def _chapter_document(
             return Document(name, kept.uid, kept.title, content), kept.group
     LAST_RENDER.rendered.append(name)
     document = chapter_document(book, chapter)
-    group = endnote_group(book, chapter) if chapter.notes else None
+    group = endnote_group(book, chapter) if chapter.note_numbers else None
     sha = content_digest(document.content)
     packed = deflater.pack(entry, document.content) if deflater is not None else pack(document.content)
     cache.put(

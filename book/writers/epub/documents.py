@@ -180,10 +180,10 @@ def endnotes_document(book: Book, groups: Sequence[str] | None = None) -> Docume
 
     `groups` are endnote_group() of each chapter with notes, in order, when the caller kept them.
     """
-    if not book.notes:
+    if not book.has_notes:
         return None
     if groups is None:
-        groups = [endnote_group(book, chapter) for chapter in book.chapters if chapter.notes]
+        groups = [endnote_group(book, chapter) for chapter in book.chapters if chapter.note_numbers]
     heading = book_labels(book).get("notes")
     content = render_xhtml(
         "endnotes.xhtml",

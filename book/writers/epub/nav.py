@@ -52,7 +52,7 @@ def toc_points(book: Book) -> tuple[NavPoint, ...]:
         children = tuple(_chapter_point(book, c) for c in chapters)
         # KDP: an entry that is not a link is an error; an arc has no page, so it opens its first chapter.
         points.append(NavPoint(f"nav-arc-{chapters[0].id}", arc, children[0].href, children))
-    if book.notes:
+    if book.has_notes:
         points.append(NavPoint("nav-endnotes", book_labels(book).get("notes"), ENDNOTES_FILE))
     return tuple(points)
 
@@ -77,7 +77,7 @@ def landmarks(book: Book) -> list[dict[str, str]]:
     if book.chapters:
         start = chapter_file(book.chapters[0])
         marks.append({"type": "bodymatter", "href": start, "label": words.get("start")})
-    if book.notes:
+    if book.has_notes:
         marks.append({"type": "endnotes", "href": ENDNOTES_FILE, "label": words.get("notes")})
     return marks
 
