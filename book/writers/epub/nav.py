@@ -62,10 +62,19 @@ def _depth(points: tuple[NavPoint, ...]) -> int:
 
 
 def prune(points: tuple[NavPoint, ...], levels: int) -> tuple[NavPoint, ...]:
-    """The tree cut to its first `levels` levels."""
+    """The tree cut to its first `levels` levels; the very same points where it is no deeper (a
+    thousand chapters' contents are not copied point by point to cut nothing)."""
+    pruned = tuple(_pruned(point, levels) for point in points)
+    return points if all(new is old for new, old in zip(pruned, points, strict=True)) else pruned
+
+
+def _pruned(point: NavPoint, levels: int) -> NavPoint:
+    if not point.children:
+        return point
     if levels <= 1:
-        return tuple(p._replace(children=()) for p in points)
-    return tuple(p._replace(children=prune(p.children, levels - 1)) for p in points)
+        return point._replace(children=())
+    children = prune(point.children, levels - 1)
+    return point if children is point.children else point._replace(children=children)
 
 
 def landmarks(book: Book) -> list[dict[str, str]]:
