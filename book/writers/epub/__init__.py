@@ -228,8 +228,10 @@ def render_parts(
         body.append(endnotes)
     # 3. the navigation: nav document (also the in-book table of contents) and the NCX
     points = toc_points(book)
-    nav = nav_document(book, points, config.toc_depth)
-    ncx = ncx_content(book, points, config.toc_depth)
+    kept = Bundle(build_dir, "epub-nav" + volume_suffix(book.metadata))
+    nav = nav_document(book, points, config.toc_depth, kept)
+    ncx = ncx_content(book, points, config.toc_depth, kept)
+    kept.save()
     stylesheet = style_path("epub.css", config.source_dir).read_bytes()
     return EpubParts(cover, stylesheet, front, nav, body, ncx)
 

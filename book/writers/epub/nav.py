@@ -7,9 +7,14 @@ for more.
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from itertools import groupby
 from typing import NamedTuple
 
+from markupsafe import Markup
+
+from book.cache import Bundle, code_digest, digest
 from book.ir import Book, Chapter
 from book.naming import book_labels, chapter_name
 from book.writers.epub.documents import (
@@ -20,6 +25,7 @@ from book.writers.epub.documents import (
     chapter_file,
     render_xhtml,
 )
+from book.writers.templating import template
 
 # Kindle shows two levels of contents; deeper NCX entries are hidden or flattened (docs/devices.md).
 KINDLE_TOC_LEVELS = 2
@@ -91,7 +97,9 @@ def landmarks(book: Book) -> list[dict[str, str]]:
     return marks
 
 
-def nav_document(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> Document:
+def nav_document(
+    book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS, kept: Bundle | None = None
+) -> Document:
     """The nav document, `levels` deep (two unless book.yaml's `toc_depth:` asks otherwise)."""
     words = book_labels(book)
     contents = words.get("contents")
@@ -102,14 +110,16 @@ def nav_document(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_
         stylesheet="css/epub.css",
         body_type="frontmatter",
         heading=contents,
-        points=prune(points, levels),
+        items=rendered_points("nav-points.xhtml", prune(points, levels), kept),
         landmarks=landmarks(book),
         landmarks_heading=words.get("landmarks"),
     )
     return Document(NAV_FILE, "toc", contents, content)
 
 
-def ncx_content(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS) -> bytes:
+def ncx_content(
+    book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_TOC_LEVELS, kept: Bundle | None = None
+) -> bytes:
     """The EPUB 2 NCX, for readers that predate the nav document (and Kindle), at most two levels."""
     meta = book.metadata
     shown = prune(points, min(levels, KINDLE_TOC_LEVELS))
@@ -119,5 +129,31 @@ def ncx_content(book: Book, points: tuple[NavPoint, ...], levels: int = KINDLE_T
         uid=meta.identifier,
         depth=max(_depth(shown), 1),
         title=meta.title,
-        points=shown,
+        items=rendered_points("toc-points.ncx", shown, kept),
     )
+
+
+def rendered_points(name: str, points: tuple[NavPoint, ...], kept: Bundle | None) -> list[Markup]:
+    """Each top-level point (a chapter, or an arc with its chapters) rendered by the template `name`,
+    or taken from `kept` when an earlier build rendered the same point: adding a chapter to a book of
+    a thousand renders one point, not a thousand."""
+    code = code_digest("writers/epub/nav.py") if kept is not None else ""
+    items = []
+    for point in points:
+        data = json.dumps(point)  # the point and everything below it: what its markup depends on
+        key = digest(name, data, code)
+        markup = kept.get(key, partial(_markup, name=name, data=data)) if kept is not None else None
+        if markup is None:
+            markup = template("epub", name).render(points=(point,))
+            if kept is not None:
+                kept.put(key, [name, data, markup])
+        items.append(Markup(markup))
+    return items
+
+
+def _markup(value: object, name: str, data: str) -> str:
+    """A kept point's markup, which must be the point `data`'s by the template `name` (the nav's and
+    the NCX's of one point are kept side by side); ValueError for anything else."""
+    if type(value) is not list or len(value) != 3 or value[:2] != [name, data] or type(value[2]) is not str:
+        raise ValueError("not the markup of this point")
+    return value[2]
