@@ -67,7 +67,7 @@ def fingerprint(
         epoch,
         mtimes,
         code_digest("**/*.py"),
-        *(digest(str(path), sha256) for path, sha256 in hashed.items()),
+        *(f"{path}\n{sha256}" for path, sha256 in hashed.items()),  # digest() length-prefixes each
         files_digest(style_files(source_dir)),  # the user's styles/ override the package's
         os.environ.get("BOOK_JOBS", ""),
     )

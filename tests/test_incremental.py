@@ -277,3 +277,19 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again(
     truth[edited] = hashlib.sha256(edited.read_bytes()).hexdigest()
     reads.clear()
     assert sources.file_digests(paths, tmp_path) == truth and reads == [edited]
+
+
+def test_a_kepub_takes_the_kept_chapters_and_equals_a_cold_one(
+    book40: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def kepub(build_dir: Path) -> bytes:
+        assert main(["kepub", "--source", str(book40), "--build", str(build_dir)]) == 0, capsys.readouterr()
+        return (build_dir / "synthetic-saga.kepub.epub").read_bytes()
+
+    warm = tmp_path / "warm"
+    build(book40, warm, capsys)  # the EPUB keeps every chapter, compressed
+    warm_kepub = kepub(warm)
+    assert LAST_RENDER.rendered == [] and len(LAST_RENDER.kept) == 40  # inflated, not rendered
+    with monkeypatch.context() as m:
+        m.setenv("BOOK_NO_CACHE", "1")
+        assert warm_kepub == kepub(tmp_path / "cold")

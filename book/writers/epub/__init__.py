@@ -42,6 +42,7 @@ from book.writers.epub.ziparchive import (
     pack,
     packed_from_data,
     packed_to_data,
+    unpack,
 )
 
 
@@ -100,13 +101,6 @@ def _kept(value: object, chapter: Chapter) -> Kept:
     ):
         raise ValueError("not the chapter's endnote group")
     return Kept(uid, title, sha, group, packed_from_data(packed, sha))
-
-
-def _content(value: object) -> bytes:
-    """A kept document's XHTML (UTF-8, any other byte kept as a lone surrogate); ValueError else."""
-    if type(value) is not str:
-        raise ValueError("not a document's content")
-    return value.encode("utf-8", "surrogateescape")
 
 
 def _png(value: object) -> bytes:
@@ -168,18 +162,21 @@ def _chapter_document(
     book: Book, chapter: Chapter, cache: Bundle, key: str, deflater: Deflater | None
 ) -> tuple[Document, str | None]:
     """The chapter's document and endnote group: kept, or rendered. With `deflater` its content is
-    left empty and its compressed stream handed to the deflater; without, its XHTML is loaded."""
+    left empty and its compressed stream handed to the deflater; without, the stream is inflated."""
     name = chapter_file(chapter)
     entry = package.entry_name(name)
     kept = cache.get(key, partial(_kept, chapter=chapter))
     if kept is not None:
         if deflater is not None:
             deflater.adopt(entry, kept.packed)
-            cache.get_raw(key + "x")  # the XHTML, not loaded but kept for a build without a deflater
             LAST_RENDER.kept.append(name)
             return Document(name, kept.uid, kept.title, b""), kept.group
-        content = cache.get(key + "x", _content)
-        if content is not None and content_digest(content) == kept.sha256:
+        # The kepub reshapes the XHTML: the cache holds each chapter once, compressed, not as text too.
+        try:
+            content = unpack(kept.packed)
+        except ValueError:  # not a stream of what it claims: rendered again below
+            content = b""
+        if content_digest(content) == kept.sha256:
             LAST_RENDER.kept.append(name)
             return Document(name, kept.uid, kept.title, content), kept.group
     LAST_RENDER.rendered.append(name)
@@ -187,10 +184,8 @@ def _chapter_document(
     group = endnote_group(book, chapter) if chapter.note_numbers else None
     sha = content_digest(document.content)
     packed = deflater.pack(entry, document.content) if deflater is not None else pack(document.content)
-    cache.put(
-        key, [document.file_name, document.uid, document.title, sha, group, packed_to_data(packed, sha)]
-    )
-    cache.put(key + "x", document.content.decode("utf-8", "surrogateescape"))
+    stored = packed_to_data(packed, sha)
+    cache.put(key, [document.file_name, document.uid, document.title, sha, group, stored])
     if deflater is not None:
         return document._replace(content=b""), group
     return document, group

@@ -8,6 +8,7 @@ for more.
 from __future__ import annotations
 
 import json
+import zlib
 from functools import partial
 from itertools import groupby
 from typing import NamedTuple
@@ -137,11 +138,13 @@ def rendered_points(name: str, points: tuple[NavPoint, ...], kept: Bundle | None
     """Each top-level point (a chapter, or an arc with its chapters) rendered by the template `name`,
     or taken from `kept` when an earlier build rendered the same point: adding a chapter to a book of
     a thousand renders one point, not a thousand."""
-    code = code_digest("writers/epub/nav.py") if kept is not None else ""
+    # A key per point: the template and code's digest, then a CRC of the point (cheaper than a
+    # digest a thousand times; two points sharing a key only make a miss, as the value names its point).
+    prefix = digest(name, code_digest("writers/epub/nav.py"))[:32] if kept is not None else ""
     items = []
     for point in points:
         data = json.dumps(point)  # the point and everything below it: what its markup depends on
-        key = digest(name, data, code)
+        key = f"{prefix}{zlib.crc32(data.encode()):08x}{len(data):x}"
         markup = kept.get(key, partial(_markup, name=name, data=data)) if kept is not None else None
         if markup is None:
             markup = template("epub", name).render(points=(point,))

@@ -60,6 +60,18 @@ def pack(data: bytes) -> Packed:
     return Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
 
 
+def unpack(packed: Packed) -> bytes:
+    """The document a compressed stream holds; ValueError if it does not inflate to its size."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        data = inflater.decompress(packed.stream)
+    except zlib.error as exc:
+        raise ValueError(f"not a deflate stream: {exc}") from None
+    if len(data) != packed.size or not inflater.eof or inflater.unused_data:
+        raise ValueError("the stream does not hold the document")
+    return data
+
+
 def packed_to_data(packed: Packed, digest_of_content: str) -> list[object]:
     """A compressed document as a JSON-able cache value (`packed_from_data` reads it back)."""
     stream = base64.b64encode(packed.stream).decode("ascii")
