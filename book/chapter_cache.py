@@ -49,7 +49,7 @@ class Stats:
     read: list[str] = field(default_factory=list)  # read (and typeset) afresh
     numbered: list[str] = field(default_factory=list)  # notes numbered afresh
     kept: list[str] = field(default_factory=list)  # taken from the cache
-    decoded: list[str] = field(default_factory=list)  # kept chapters whose blocks a stage asked for
+    decoded: list[str] = field(default_factory=list)  # kept chapters whose blocks or notes were asked for
 
 
 LAST_LOAD = Stats()
