@@ -255,6 +255,12 @@ class Bundle:
         # A delta left by a crash here only repeats what the new base holds (keys are digests).
         self.delta_path.unlink(missing_ok=True)
 
+    def remove(self) -> None:
+        """Delete the bundle's files; what this object holds is forgotten too."""
+        self.delta_path.unlink(missing_ok=True)
+        self.path.unlink(missing_ok=True)
+        self._base, self._delta, self._old, self._used = None, {}, {}, {}
+
 
 def _read_lines(path: Path) -> dict[str, Raw]:
     """A bundle file's entries of this format version, by key; empty when missing or unreadable.

@@ -28,7 +28,6 @@ from book.diagnostics import Diagnostic, Reporter
 from book.ir import (
     Block,
     Chapter,
-    DataError,
     Note,
     SectionHeading,
     blocks_from_data,
@@ -198,6 +197,23 @@ def _decode(
     return deferred, read, first, numbering
 
 
+class KeptChapterDamaged(Exception):
+    """A kept chapter's body matched its digest yet does not decode: written by hand, or by a bug.
+
+    Found only when a stage asks for the body, mid-build; the command line drops the chapter cache
+    (`drop`) and builds again from the sources.
+    """
+
+    def __init__(self, shown: str, reason: str) -> None:
+        super().__init__(f"{shown}: {reason}")
+        self.shown = shown
+
+
+def drop(build_dir: Path) -> None:
+    """Remove the chapter cache: the next load reads every chapter file afresh."""
+    Bundle(build_dir, "chapters").remove()
+
+
 class _Body:
     """A kept chapter's blocks and notes, JSON text parsed when a stage first asks for either."""
 
@@ -208,17 +224,27 @@ class _Body:
     def _parsed(self) -> list[Any]:
         if self.data is None:
             LAST_LOAD.decoded.append(self.shown)
-            self.data = json.loads(bytes(self.raw))
-            if type(self.data) is not list or len(self.data) != 2:
-                raise DataError("not a kept chapter's blocks and notes")
+            try:
+                data = json.loads(bytes(self.raw))
+            except NOT_AN_ENTRY as exc:
+                raise KeptChapterDamaged(self.shown, str(exc)) from exc
+            if type(data) is not list or len(data) != 2:
+                raise KeptChapterDamaged(self.shown, "not a kept chapter's blocks and notes")
+            self.data = data
         parsed: list[Any] = self.data
         return parsed
 
     def blocks(self) -> tuple[Block, ...]:
-        return blocks_from_data(self._parsed()[0])
+        try:
+            return blocks_from_data(self._parsed()[0])
+        except NOT_AN_ENTRY as exc:
+            raise KeptChapterDamaged(self.shown, str(exc)) from exc
 
     def notes(self) -> tuple[Note, ...]:
-        notes = notes_from_data(self._parsed()[1])
+        try:
+            notes = notes_from_data(self._parsed()[1])
+        except NOT_AN_ENTRY as exc:
+            raise KeptChapterDamaged(self.shown, str(exc)) from exc
         if tuple(note.number for note in notes) != self.numbers:
-            raise DataError("the kept notes are not the ones the head numbers")
+            raise KeptChapterDamaged(self.shown, "the kept notes are not the ones the head numbers")
         return notes

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from book import __version__, buildkey, progress
 from book.backends import BACKENDS
+from book.chapter_cache import KeptChapterDamaged
+from book.chapter_cache import drop as drop_chapter_cache
 from book.diagnostics import HaltBuild, Reporter, display_path
 from book.ir import Book, dump
 from book.manifest import known_pages, manifest_json, word_count
@@ -279,11 +281,30 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def _run_once_more_if_cache_damaged(args: argparse.Namespace, reporter: Reporter) -> int:
+    """`run`; if a kept chapter turns out not to decode, drop the chapter cache and run again.
+
+    Not a diagnostic: the book is fine and the build succeeds (also under --strict), but the user
+    should know why it took longer, and where to look if it keeps happening.
+    """
+    try:
+        return run(args, reporter)
+    except KeptChapterDamaged as damaged:
+        drop_chapter_cache(args.build)
+        print(
+            f"book: a kept chapter in {display_path(args.build / '.cache')} does not decode "
+            f"({damaged}); the chapter cache was dropped and the book is built again from its sources",
+            file=sys.stderr,
+        )
+        reporter.diagnostics.clear()  # the second run reports them all again
+        return run(args, reporter)
+
+
 def _main_one(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     reporter = Reporter(strict=args.strict)
     try:
-        code = run(args, reporter)
+        code = _run_once_more_if_cache_damaged(args, reporter)
     except HaltBuild:
         code = reporter.exit_code()
     except KeyboardInterrupt:

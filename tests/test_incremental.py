@@ -4,6 +4,7 @@ what it touches, leaves the rest's blocks undecoded, and the EPUB is byte for by
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -293,3 +294,31 @@ def test_a_kepub_takes_the_kept_chapters_and_equals_a_cold_one(
     with monkeypatch.context() as m:
         m.setenv("BOOK_NO_CACHE", "1")
         assert warm_kepub == kepub(tmp_path / "cold")
+
+
+def test_a_kept_chapter_that_passes_its_checks_but_does_not_decode_is_rebuilt_from_the_source(
+    book40: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body whose digest the head vouches for, yet not a chapter's (a hand-made entry, or a bug):
+    found only when a stage decodes it, mid-build; the build starts again without the chapter cache."""
+    warm = tmp_path / "warm"
+    build(book40, warm, capsys)
+    bundle = warm / ".cache" / "chapters.bundle"
+    lines = bundle.read_bytes().split(b"\n")
+    entries = {line.split(b"\t", 1)[0]: i for i, line in enumerate(lines) if line}
+    head_key = next(k for k in entries if k + b"b" in entries)
+    forged = b'[[{"type":"no-such-block"}],[]]'
+    key, version, text = lines[entries[head_key]].split(b"\t", 2)
+    head = json.loads(text)
+    head["body"] = hashlib.sha256(forged).hexdigest()
+    lines[entries[head_key]] = b"\t".join([key, version, json.dumps(head, separators=(",", ":")).encode()])
+    lines[entries[head_key + b"b"]] = b"\t".join([head_key + b"b", version, forged])
+    bundle.write_bytes(b"\n".join(lines))
+    # The IR dump decodes every chapter's blocks, the forged one too.
+    code = main(["manifest", "--ir", "--source", str(book40), "--build", str(warm)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "does not decode" in err and "built again from its sources" in err
+    assert len(LAST_LOAD.read) == 40, "every chapter was read afresh the second time"
+    assert json.loads(out[out.index("{") :])["chapters"][0]["blocks"], "the dump is whole"
+    assert build(book40, warm, capsys) == cold(book40, tmp_path, capsys, monkeypatch)
