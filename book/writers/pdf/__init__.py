@@ -34,6 +34,7 @@ from book.writers.pdf.plan import (
     sheet_jobs,
 )
 from book.writers.pdf.post import finish, finish_pdf
+from book.writers.pdf.stack_room import with_stack_room
 
 MAX_LAYOUTS = 4  # the gutter band can change the page count, which can change the band...
 
@@ -75,7 +76,7 @@ def single_flow(book: Book, setup: PrintSetup) -> tuple[bytes, int]:
     minimum = setup.limits.minimum
     guess, padding = estimate_pages(book, setup.trim), 0
     for _ in range(MAX_LAYOUTS):
-        data, pages = whole_flow(book, setup, guess, padding)
+        data, pages = with_stack_room(whole_flow, book, setup, guess, padding)
         short = max(0, minimum - pages) if padding == 0 else 0
         if gutter_for(pages) == gutter_for(guess) and not short:
             break

@@ -21,6 +21,7 @@ from typing import Any
 
 from book import progress
 from book.cache import Cache, code_digest, digest
+from book.writers.pdf.stack_room import with_stack_room
 from book.writers.templating import template
 
 FOLIOS_PER_SHEET = 100
@@ -273,11 +274,11 @@ class Renderer:
     def _submit(self, job: Job) -> Future[Part]:
         if self.workers <= 1:
             done: Future[Part] = Future()
-            done.set_result(lay_out(job))
+            done.set_result(with_stack_room(lay_out, job))
             return done
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self.pool.submit(lay_out, job)
+        return self.pool.submit(with_stack_room, lay_out, job)
 
 
 def _part(meta: Any, pdf: bytes) -> Part:
