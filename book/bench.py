@@ -21,6 +21,7 @@ from book.pipeline import load_book
 from book.synth import SynthOptions, chapter_text, write_book
 
 WORDS_PER_CHAPTER = 1800
+EPUB_TARGET_CHAPTERS = 1000
 BENCH_EPOCH = "1700000000"
 
 
@@ -509,11 +510,17 @@ def run(
             )
         lines.append(_row(f"pandoc: epub, {chapters} chapters", theirs))
         added = f"{appended.seconds / ours.seconds:.2f}×" if appended and appended.ok and ours.ok else "–"
+        # The EPUB targets are stated for 1,000 chapters; at 100, Python's start-up dominates.
+        target = (
+            "target ≤ {}".format
+            if chapters >= EPUB_TARGET_CHAPTERS
+            else "target for 1,000 chapters: {}".format
+        )
         headline.append(
-            f"EPUB {chapters} chapters: ours/pandoc time {_ratio(ours, theirs)} (target ≤ 0.15×), "
-            f"memory {_ratio(ours, theirs, 'peak_mb')} (target ≤ 0.25×); "
-            f"rebuild after one edit {(edit.seconds / ours.seconds):.2f}× of full; after adding a chapter "
-            f"{added} (target ≤ 0.15×); no-op {noop.seconds:.2f} s (target < 1 s)"
+            f"EPUB {chapters} chapters: ours/pandoc time {_ratio(ours, theirs)} ({target('0.15×')}), "
+            f"memory {_ratio(ours, theirs, 'peak_mb')} ({target('0.25×')}); "
+            f"rebuild after one edit {(edit.seconds / ours.seconds):.2f}× of full ({target('0.15×')}); "
+            f"after adding a chapter {added} ({target('0.15×')}); no-op {noop.seconds:.2f} s (target < 1 s)"
         )
         if chapters in pdf_sizes:
             pdf, pnoop, pedit, _ = _full_noop_edit(
