@@ -462,9 +462,14 @@ def from_data(data: Any, expected: type | None = None) -> Any:
     decode = _ANY_NODE if expected is None else _DECODERS.get(expected)
     if decode is None:
         raise TypeError(f"{expected!r} is not an IR node type")
+    return _decoded(decode, data)
+
+
+def _decoded(decode: Decode, data: Any) -> Any:
+    """`decode(data)`, a node of the right size without one of its fields being a DataError too."""
     try:
         return decode(data)
-    except KeyError as missing:  # a node of the right size without one of its fields
+    except KeyError as missing:
         raise DataError(f"a node has no field {missing}") from None
 
 
@@ -475,19 +480,13 @@ _NOTES = _sequence(_tagged((Note,)), None)
 
 def blocks_from_data(data: Any) -> tuple[Block, ...]:
     """A chapter's blocks as `to_data(chapter.blocks)` wrote them; DataError for anything else."""
-    try:
-        blocks: tuple[Block, ...] = _BLOCKS(data)
-    except KeyError as missing:
-        raise DataError(f"a node has no field {missing}") from None
+    blocks: tuple[Block, ...] = _decoded(_BLOCKS, data)
     return blocks
 
 
 def notes_from_data(data: Any) -> tuple[Note, ...]:
     """A chapter's notes as `to_data(chapter.notes)` wrote them; DataError for anything else."""
-    try:
-        notes: tuple[Note, ...] = _NOTES(data)
-    except KeyError as missing:
-        raise DataError(f"a node has no field {missing}") from None
+    notes: tuple[Note, ...] = _decoded(_NOTES, data)
     return notes
 
 
