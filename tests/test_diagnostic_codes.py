@@ -243,3 +243,21 @@ def test_docs_table_is_up_to_date() -> None:
     assert docs.read_text(encoding="utf-8") == codes_markdown(), (
         "run: python -m book.diagnostics > docs/diagnostics.md"
     )
+
+
+def test_a_kept_chapter_file_replaced_by_a_link_outside_is_still_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The chapter cache is keyed by a file's bytes: the same bytes behind a link to outside the
+    source folder must not come back from it (the link is refused, as on a cold build)."""
+    source, build = tmp_path / "src", tmp_path / "build"
+    second = "002 - Two\n\nSecond paragraph.\n"
+    chapter(source, "a.txt", GOOD)
+    chapter(source, "b.txt", second)
+    assert main(["epub", "--source", str(source), "--build", str(build)]) == 0
+    (source / "b.txt").unlink()
+    (source / "b.txt").symlink_to(chapter(tmp_path, "outside.txt", second))
+    capsys.readouterr()
+    status = main(["epub", "--source", str(source), "--build", str(build), "--format", "json"])
+    d = only(json.loads(capsys.readouterr().err)["diagnostics"], "R005")
+    assert d["file"].endswith("b.txt") and "outside the source folder" in d["message"] and status == 1

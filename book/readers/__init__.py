@@ -88,16 +88,17 @@ def _read_one(
     not read again.
     """
     shown = _shown(path, folder)
-    kept = cache.lookup(known, shown) if cache and known else None
-    if kept is not None:
-        reporter.extend(kept[1])
-        return kept[0]
+    # Before the cache: a kept file later replaced by a link to the same bytes outside is still refused.
     plain = path.parent == folder.path and not path.is_symlink()
     if config.chapters is None and not plain and confine(folder.path, path.name, folder.resolved) is None:
         reporter.report(
             "R005", "the file is a link to outside the source folder; it was not read", SourceLocation(shown)
         )
         return None
+    kept = cache.lookup(known, shown) if cache and known else None
+    if kept is not None:
+        reporter.extend(kept[1])
+        return kept[0]
     try:
         data = path.read_bytes()
     except OSError as exc:
