@@ -16,7 +16,7 @@ from book.printing.pages import page_model
 from book.printing.trim import parse_trim
 from book.synth import SynthOptions, chapter_text
 from book.transforms.volumes import auto_plan
-from tests.conftest import load
+from tests.conftest import load, needs_cjk_font
 from tests.epub_support import NS, documents
 
 AUTHOR = "title: Saga\nauthor: Test Author\n"
@@ -232,6 +232,7 @@ def test_each_volume_is_a_complete_book(
 
 
 @pytest.mark.slow
+@needs_cjk_font  # the synthetic chapters print 令和 and 東京 (P010 without a CJK font)
 @pytest.mark.parametrize("epoch", ["", "1700000000"])
 def test_appending_leaves_a_closed_volume_byte_identical(
     epoch: str,

@@ -21,9 +21,11 @@ from book.cli import main
 from book.diagnostics import Reporter
 from book.ir import SourceLocation
 from book.synth import SynthOptions, write_book
+from tests.conftest import needs_cjk_font
 from tests.epub_support import NS, body_text_tokens, documents, source_body_and_notes, tokens
 
-pytestmark = pytest.mark.slow
+# The synthetic chapters print 令和 and 東京: without a CJK font the PDF is refused (P010).
+pytestmark = [pytest.mark.slow, needs_cjk_font]
 
 CHAPTERS = 360
 WORDS_PER_CHAPTER = 1560
